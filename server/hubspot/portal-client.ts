@@ -20,6 +20,8 @@ export type AccessTokens = {
   current(portalId: number): Promise<string>;
   /** `refused` got a 401: returns a fresh token (one refresh across all processes), or throws if the portal needs re-auth. */
   afterUnauthorized(portalId: number, refused: string): Promise<string>;
+  /** HubSpot still answers 401 with a freshly refreshed token: the install is gone. */
+  unauthorizedAfterRefresh?(portalId: number): Promise<void>;
 };
 
 export type CallOutcome = 'ok' | 'rate_limited' | 'error';
@@ -78,6 +80,7 @@ export class PortalHubSpotClient {
           await tokens.afterUnauthorized(portalId, context.token);
           continue;
         }
+        if (error.kind === 'unauthorized' && refreshed) await tokens.unauthorizedAfterRefresh?.(portalId);
         const decision = decideRetry(error, attempt, options.idempotent, this.#options.random);
         if (!decision.retry) throw error;
         await new Promise((resolve) => setTimeout(resolve, decision.delayMs));

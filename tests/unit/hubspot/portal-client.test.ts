@@ -21,6 +21,7 @@ function harness(tokenSequence = ['token-1', 'token-2']) {
   const acquired: BudgetClass[] = [];
   const pauses: number[] = [];
   const refusedTokens: string[] = [];
+  const reauthNeeded: number[] = [];
   let current = tokenSequence[0]!;
   const tokens: AccessTokens = {
     current: async () => current,
@@ -29,6 +30,7 @@ function harness(tokenSequence = ['token-1', 'token-2']) {
       current = tokenSequence[refusedTokens.length] ?? current;
       return current;
     },
+    unauthorizedAfterRefresh: async (portalId) => void reauthNeeded.push(portalId),
   };
   const outcomes: string[] = [];
   const client = new PortalHubSpotClient({
@@ -41,7 +43,7 @@ function harness(tokenSequence = ['token-1', 'token-2']) {
     random: () => 0,
   });
   const list = () => client.call((sdk) => sdk.crm.contacts.basicApi.getPage(10), { idempotent: true });
-  return { client, list, acquired, pauses, refusedTokens, outcomes };
+  return { client, list, acquired, pauses, refusedTokens, reauthNeeded, outcomes };
 }
 
 describe('PortalHubSpotClient', () => {
@@ -108,6 +110,7 @@ describe('PortalHubSpotClient', () => {
     const h = harness();
     await h.list();
     expect(h.refusedTokens).toEqual(['token-1']);
+    expect(h.reauthNeeded).toEqual([]);
   });
 
   it('gives up after a second 401 with an unauthorized error', async () => {
@@ -119,6 +122,7 @@ describe('PortalHubSpotClient', () => {
     const h = harness();
     await expect(h.list()).rejects.toMatchObject({ kind: 'unauthorized', status: 401 });
     expect(h.refusedTokens).toHaveLength(1);
+    expect(h.reauthNeeded).toEqual([77]);
   });
 
   it('pauses the portal on a 429 and then succeeds', async () => {
