@@ -3,8 +3,8 @@ import { useTestDatabase } from '../helpers/database.ts';
 
 const db = useTestDatabase();
 
-// Tables that belong to no portal: the migration ledger only.
-const GLOBAL_TABLES = new Set(['schema_migrations']);
+// Tables that belong to no portal: the migration ledger, and the audit of deletions (it outlives them).
+const GLOBAL_TABLES = new Set(['schema_migrations', 'deletion_audit']);
 
 describe('schema', () => {
   it('keys every table that holds portal data by portal_id', async () => {
