@@ -1,0 +1,121 @@
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
+import type { Env } from './config/env.ts';
+import { createPool } from './db/pool.ts';
+import { createOAuthApi, type OAuthApi } from './hubspot/oauth-api.ts';
+import { PortalHubSpotClient } from './hubspot/portal-client.ts';
+import { RequestBudget, type BudgetLimits } from './hubspot/request-budget.ts';
+import { TokenVault } from './hubspot/token-vault.ts';
+import { completeInstall, type InstallOutcome } from './install/complete-install.ts';
+import { syncFull } from './jobs/sync-full.job.ts';
+import { syncIncremental } from './jobs/sync-incremental.job.ts';
+import { createLogger, type Logger } from './logging/logger.ts';
+import type { QueueDeps } from './queue/deps.ts';
+import { enqueue } from './queue/enqueue.ts';
+import { addPortalSchedule, removePortalSchedules } from './queue/portal-schedules.ts';
+import { createQueueSet, type QueueSet } from './queue/queue-set.ts';
+import { createRedisConnection } from './queue/redis-connection.ts';
+import { TokenCipher } from './security/token-cipher.ts';
+
+/**
+ * The composition root: builds, once per process, everything the server and the workers share from
+ * the environment. Nothing else constructs pools, connections or clients, so tests can build a context
+ * against their own database, Redis prefix and sandbox.
+ */
+export type AppContext = {
+  env: Env;
+  log: Logger;
+  db: pg.Pool;
+  redis: Redis;
+  queues: QueueSet;
+  queueDeps: QueueDeps;
+  oauth: OAuthApi;
+  vault: TokenVault;
+  budget: RequestBudget;
+  clientFor(portalId: number): PortalHubSpotClient;
+  install(code: string): Promise<InstallOutcome>;
+  close(): Promise<void>;
+};
+
+export type ContextOptions = {
+  /** BullMQ and budget key prefix (tests use their own). */
+  redisPrefix?: string;
+  /** HubSpot's limits by default; tests shrink them to match a sandbox. */
+  budgetLimits?: BudgetLimits;
+  name?: string;
+};
+
+/** How often a portal's incremental sync runs; webhooks fill in between. */
+export const INCREMENTAL_SYNC_EVERY_MS = 15 * 60_000;
+
+export function createAppContext(env: Env, options: ContextOptions = {}): AppContext {
+  const log = createLogger({ level: env.LOG_LEVEL, name: options.name ?? 'closed-loop' });
+  const db = createPool(env.DATABASE_URL);
+  db.on('error', (error) => log.error({ err: error }, 'idle Postgres client failed'));
+  const redis = createRedisConnection(env.REDIS_URL);
+  const prefix = options.redisPrefix ?? 'cl';
+  const queues = createQueueSet({ connection: redis, prefix: `${prefix}:bull` });
+  const queueDeps: QueueDeps = { db, queues, log };
+  const oauth = createOAuthApi({
+    basePath: env.HUBSPOT_API_BASE_URL,
+    clientId: env.HUBSPOT_CLIENT_ID,
+    clientSecret: env.HUBSPOT_CLIENT_SECRET,
+  });
+  const vault = new TokenVault({
+    db,
+    redis,
+    cipher: new TokenCipher(env.TOKEN_ENCRYPTION_KEYS),
+    oauth,
+    // A portal that needs re-auth is treated as uninstalled: its schedules stop at once.
+    onNeedsReauth: async (portalId) => {
+      log.warn({ portalId }, 'portal needs re-authorization; its schedules are stopped');
+      await removePortalSchedules(queueDeps, portalId);
+    },
+  });
+  const budget = new RequestBudget(redis, {
+    keyPrefix: `${prefix}:budget`,
+    ...(options.budgetLimits ? { limits: options.budgetLimits } : {}),
+  });
+  const clients = new Map<number, PortalHubSpotClient>();
+  const clientFor = (portalId: number) => {
+    let client = clients.get(portalId);
+    if (!client) {
+      client = new PortalHubSpotClient({ portalId, basePath: env.HUBSPOT_API_BASE_URL, tokens: vault, budget });
+      clients.set(portalId, client);
+    }
+    return client;
+  };
+  const startSync = async (portalId: number) => {
+    await enqueue(queueDeps, syncFull, { portalId }, { runKey: 'install' });
+    await addPortalSchedule(queueDeps, {
+      portalId,
+      key: 'sync.incremental',
+      definition: syncIncremental,
+      payload: { portalId },
+      cadence: { everyMs: INCREMENTAL_SYNC_EVERY_MS },
+    });
+  };
+  return {
+    env,
+    log,
+    db,
+    redis,
+    queues,
+    queueDeps,
+    oauth,
+    vault,
+    budget,
+    clientFor,
+    install: (code) =>
+      completeInstall({ db, oauth, vault, clientFor, redirectUri: redirectUriOf(env), startSync }, code),
+    close: async () => {
+      await queues.close();
+      await redis.quit().catch(() => redis.disconnect());
+      await db.end();
+    },
+  };
+}
+
+export function redirectUriOf(env: Env): string {
+  return new URL('/oauth/callback', env.PUBLIC_BASE_URL).toString();
+}

@@ -1,0 +1,41 @@
+import express, { type ErrorRequestHandler } from 'express';
+import type { Logger } from '../logging/logger.ts';
+import { page } from './pages.ts';
+import { oauthRoutes, type OAuthRouteDeps } from './routes/oauth.ts';
+
+export type HttpDeps = { log: Logger; oauth: Omit<OAuthRouteDeps, 'log'> };
+
+/** The express app: routes per concern, one error handler that never leaks internals. */
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use(oauthRoutes({ ...deps.oauth, log: deps.log }));
+  app.use(errorHandler(deps.log));
+  return app;
+}
+
+function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // body-parser and friends mark client errors (bad JSON, too large) with a status.
+      res.status(status).json({ ok: false, error: { message: (error as Error).message } });
+      return;
+    }
+    log.error({ err: error, path: req.path }, 'request failed');
+    if (req.path.startsWith('/oauth/')) {
+      res
+        .status(502)
+        .send(
+          page('Install not completed', [
+            'Closed Loop could not finish talking to HubSpot. Please try again in a minute.',
+          ]),
+        );
+      return;
+    }
+    res.status(500).json({ ok: false, error: { message: 'Closed Loop hit an internal error.' } });
+  };
+}
