@@ -7,7 +7,7 @@ import type { BudgetClass } from '../../../server/hubspot/request-budget.ts';
 
 const BASE = 'https://api.hubapi.test';
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
