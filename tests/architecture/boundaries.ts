@@ -18,7 +18,9 @@ const isBuiltin = (specifier: string) =>
 
 /** Packages pure domain code may use: validation and parsing, nothing that reaches outside the process. */
 const DOMAIN_PACKAGES = new Set(['zod', 'yaml']);
-const SANDBOX_ENTRYPOINTS = new Set(['server/cli/sandbox.ts', 'server/cli/demo.ts']);
+/** The demo runs the app against the sandbox; it and the sandbox's own CLI are the only code that may start one. */
+const usesSandbox = (file: string) =>
+  file === 'server/cli/sandbox.ts' || file === 'server/cli/demo.ts' || under('server/demo')(file);
 
 export const RULES: Rule[] = [
   {
@@ -51,7 +53,7 @@ export const RULES: Rule[] = [
     applies: (file) =>
       (under('server')(file) || under('workers')(file)) &&
       !under('server/sandbox')(file) &&
-      !SANDBOX_ENTRYPOINTS.has(file),
+      !usesSandbox(file),
     check: ({ resolved }) =>
       resolved && (under('server/sandbox')(resolved) || under('tests')(resolved)) ? `imports ${resolved}` : undefined,
   },

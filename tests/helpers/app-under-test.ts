@@ -1,59 +1,32 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
-import { parseEnv, type Env } from '../../server/config/env.ts';
-import { createAppContext, redirectUriOf, type AppContext, type ContextOptions } from '../../server/context.ts';
-import { OAuthStateStore } from '../../server/hubspot/oauth-state.ts';
-import { createHttpApp } from '../../server/http/app.ts';
-import { uniquePrefix, TEST_REDIS_URL } from './redis.ts';
+import { startServer, type RunningServer } from '../../server/http/start-server.ts';
+import type { ContextOptions } from '../../server/context.ts';
+import { TEST_REDIS_URL, uniquePrefix } from './redis.ts';
 
-export type AppUnderTest = { url: string; env: Env; context: AppContext; close(): Promise<void> };
+export type AppUnderTest = RunningServer;
 
 /**
- * The real server, composed as `server/main.ts` composes it, listening on a free port, talking to the
- * given database and HubSpot base URL (a sandbox), with Redis keys of its own.
+ * The real server, composed as in production, on a free port, against the given database and HubSpot
+ * base URL (a sandbox), with Redis keys of its own.
  */
-export async function startApp(options: {
+export function startApp(options: {
   databaseUrl: string;
   hubspotUrl: string;
   env?: Record<string, string>;
   context?: ContextOptions;
 }): Promise<AppUnderTest> {
-  // Listen first: the OAuth redirect URI contains the port.
-  let handler: Express | undefined;
-  const server: Server = createServer((req, res) => handler?.(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const env = parseEnv({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: options.databaseUrl,
-    REDIS_URL: TEST_REDIS_URL,
-    PUBLIC_BASE_URL: url,
-    HUBSPOT_API_BASE_URL: options.hubspotUrl,
-    HUBSPOT_AUTHORIZE_URL: `${options.hubspotUrl}/oauth/authorize`,
-    ...options.env,
-  });
-  const context = createAppContext(env, { redisPrefix: uniquePrefix('app'), ...options.context });
-  handler = createHttpApp({
-    log: context.log,
-    oauth: {
-      authorizeUrl: env.HUBSPOT_AUTHORIZE_URL,
-      clientId: env.HUBSPOT_CLIENT_ID,
-      redirectUri: redirectUriOf(env),
-      states: new OAuthStateStore(context.redis, env.HUBSPOT_CLIENT_SECRET),
-      install: context.install,
+  return startServer({
+    port: 0,
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: options.databaseUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      HUBSPOT_API_BASE_URL: options.hubspotUrl,
+      HUBSPOT_AUTHORIZE_URL: `${options.hubspotUrl}/oauth/authorize`,
+      ...options.env,
     },
+    context: { redisPrefix: uniquePrefix('app'), ...options.context },
   });
-  return {
-    url,
-    env,
-    context,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await context.close();
-    },
-  };
 }
 
 /** Follows redirects hop by hop, as a browser would, and returns every hop's response. */

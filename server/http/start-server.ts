@@ -1,0 +1,51 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { parseEnv, type Env } from '../config/env.ts';
+import { createAppContext, redirectUriOf, type AppContext, type ContextOptions } from '../context.ts';
+import { OAuthStateStore } from '../hubspot/oauth-state.ts';
+import { createHttpApp } from './app.ts';
+
+export type RunningServer = { url: string; env: Env; context: AppContext; close(): Promise<void> };
+
+/**
+ * Starts the HTTP server with its whole context. With `port: 0` it listens on a free port first and
+ * sets PUBLIC_BASE_URL from it, because the OAuth redirect URI must name the port (the demo and the
+ * tests run the server this way).
+ */
+export async function startServer(options: {
+  env: Record<string, string | undefined>;
+  port?: number;
+  host?: string;
+  context?: ContextOptions;
+}): Promise<RunningServer> {
+  let handler: Express | undefined;
+  const server = createServer((req, res) => handler?.(req, res));
+  const requested = options.port ?? Number(parseEnv(options.env).PORT);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(requested, options.host ?? '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const env = parseEnv(requested === 0 ? { ...options.env, PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } : options.env);
+  const context = createAppContext(env, options.context);
+  handler = createHttpApp({
+    log: context.log,
+    oauth: {
+      authorizeUrl: env.HUBSPOT_AUTHORIZE_URL,
+      clientId: env.HUBSPOT_CLIENT_ID,
+      redirectUri: redirectUriOf(env),
+      states: new OAuthStateStore(context.redis, env.HUBSPOT_CLIENT_SECRET),
+      install: context.install,
+    },
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    env,
+    context,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await context.close();
+    },
+  };
+}
