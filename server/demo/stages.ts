@@ -16,9 +16,19 @@ export class StageNotBuiltError extends Error {
 
 export type StagesOutcome =
   | { ok: true; results: { name: string; summary: string; ms: number }[] }
-  | { ok: false; results: { name: string; summary: string; ms: number }[]; failedStage: string; reason: string; notBuilt: boolean };
+  | {
+      ok: false;
+      results: { name: string; summary: string; ms: number }[];
+      failedStage: string;
+      reason: string;
+      notBuilt: boolean;
+    };
 
-export async function runStages<C>(stages: Stage<C>[], context: C, print: (line: string) => void): Promise<StagesOutcome> {
+export async function runStages<C>(
+  stages: Stage<C>[],
+  context: C,
+  print: (line: string) => void,
+): Promise<StagesOutcome> {
   const results: { name: string; summary: string; ms: number }[] = [];
   for (const [index, stage] of stages.entries()) {
     const started = performance.now();
