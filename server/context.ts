@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { Env } from './config/env.ts';
 import { createPool } from './db/pool.ts';
+import { RedisCallCounters } from './hubspot/call-counters.ts';
 import { createOAuthApi, type OAuthApi } from './hubspot/oauth-api.ts';
 import { PortalHubSpotClient } from './hubspot/portal-client.ts';
 import { RequestBudget, type BudgetLimits } from './hubspot/request-budget.ts';
@@ -32,6 +33,7 @@ export type AppContext = {
   oauth: OAuthApi;
   vault: TokenVault;
   budget: RequestBudget;
+  counters: RedisCallCounters;
   clientFor(portalId: number): PortalHubSpotClient;
   install(code: string): Promise<InstallOutcome>;
   close(): Promise<void>;
@@ -76,11 +78,20 @@ export function createAppContext(env: Env, options: ContextOptions = {}): AppCon
     keyPrefix: `${prefix}:budget`,
     ...(options.budgetLimits ? { limits: options.budgetLimits } : {}),
   });
+  const counters = new RedisCallCounters(redis, prefix, (error) =>
+    log.warn({ err: error }, 'call counter not recorded'),
+  );
   const clients = new Map<number, PortalHubSpotClient>();
   const clientFor = (portalId: number) => {
     let client = clients.get(portalId);
     if (!client) {
-      client = new PortalHubSpotClient({ portalId, basePath: env.HUBSPOT_API_BASE_URL, tokens: vault, budget });
+      client = new PortalHubSpotClient({
+        portalId,
+        basePath: env.HUBSPOT_API_BASE_URL,
+        tokens: vault,
+        budget,
+        counters,
+      });
       clients.set(portalId, client);
     }
     return client;
@@ -105,6 +116,7 @@ export function createAppContext(env: Env, options: ContextOptions = {}): AppCon
     oauth,
     vault,
     budget,
+    counters,
     clientFor,
     install: (code) =>
       completeInstall({ db, oauth, vault, clientFor, redirectUri: redirectUriOf(env), startSync }, code),
