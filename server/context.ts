@@ -8,6 +8,8 @@ import { PortalHubSpotClient } from './hubspot/portal-client.ts';
 import { RequestBudget, type BudgetLimits } from './hubspot/request-budget.ts';
 import { TokenVault } from './hubspot/token-vault.ts';
 import { completeInstall, type InstallOutcome } from './install/complete-install.ts';
+import type { DeletionReport } from './install/delete-portal.ts';
+import { uninstallPortal } from './install/uninstall-portal.ts';
 import { syncFull } from './jobs/sync-full.job.ts';
 import { syncIncremental } from './jobs/sync-incremental.job.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
@@ -36,6 +38,8 @@ export type AppContext = {
   counters: RedisCallCounters;
   clientFor(portalId: number): PortalHubSpotClient;
   install(code: string): Promise<InstallOutcome>;
+  /** Deletes all of a portal's data (operator request, or after the uninstall grace period). */
+  uninstall(portalId: number, reason: string): Promise<DeletionReport>;
   close(): Promise<void>;
 };
 
@@ -120,6 +124,18 @@ export function createAppContext(env: Env, options: ContextOptions = {}): AppCon
     clientFor,
     install: (code) =>
       completeInstall({ db, oauth, vault, clientFor, redirectUri: redirectUriOf(env), startSync }, code),
+    uninstall: (portalId, reason) =>
+      uninstallPortal(
+        {
+          queueDeps,
+          forgetRedisState: async (id) => {
+            await budget.reset(id);
+            await counters.reset(id);
+          },
+        },
+        portalId,
+        reason,
+      ),
     close: async () => {
       await queues.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -48,6 +48,10 @@ const EnvSchema = z
     HUBSPOT_AUTHORIZE_URL: z.url().default('https://app.hubspot.com/oauth/authorize'),
     TOKEN_ENCRYPTION_KEYS: encryptionKeys.optional(),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    /** Bearer token of the operator API (portal deletion on request); the API is off without it. */
+    OPERATOR_API_TOKEN: z.string().min(24).optional(),
+    /** How long a portal that stopped answering (needs re-auth) keeps its data before deletion. */
+    UNINSTALL_GRACE_HOURS: z.coerce.number().min(0).default(72),
   })
   .transform((env, ctx) => {
     const production = env.NODE_ENV === 'production';

@@ -2,8 +2,9 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from '../logging/logger.ts';
 import { page } from './pages.ts';
 import { oauthRoutes, type OAuthRouteDeps } from './routes/oauth.ts';
+import { operatorRoutes, type OperatorRouteDeps } from './routes/operator.ts';
 
-export type HttpDeps = { log: Logger; oauth: Omit<OAuthRouteDeps, 'log'> };
+export type HttpDeps = { log: Logger; oauth: Omit<OAuthRouteDeps, 'log'>; operator: OperatorRouteDeps };
 
 /** The express app: routes per concern, one error handler that never leaks internals. */
 export function createHttpApp(deps: HttpDeps): express.Express {
@@ -13,6 +14,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.json({ ok: true });
   });
   app.use(oauthRoutes({ ...deps.oauth, log: deps.log }));
+  app.use(express.json({ limit: '100kb' }), operatorRoutes(deps.operator));
   app.use(errorHandler(deps.log));
   return app;
 }

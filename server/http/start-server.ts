@@ -38,6 +38,7 @@ export async function startServer(options: {
       states: new OAuthStateStore(context.redis, env.HUBSPOT_CLIENT_SECRET),
       install: context.install,
     },
+    operator: { token: env.OPERATOR_API_TOKEN, uninstall: context.uninstall },
   });
   return {
     url: `http://127.0.0.1:${port}`,

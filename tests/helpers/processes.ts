@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 
-/** Runs `node <script>` with extra environment and resolves with its exit code and output. */
+/** Runs `node <script> [args]` with extra environment and resolves with its exit code and output. */
 export function runNodeScript(
   script: string,
   env: Record<string, string>,
+  args: string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], {
+    const child = spawn(process.execPath, [script, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
