@@ -19,8 +19,9 @@ export async function startServer(options: {
   host?: string;
   context?: ContextOptions;
 }): Promise<RunningServer> {
-  let handler: Express | undefined;
-  const server = createServer((req, res) => handler?.(req, res));
+  // The app needs the port (for its redirect URI), the port needs a listening server: fill it in after.
+  const mounted: { app?: Express } = {};
+  const server = createServer((req, res) => mounted.app?.(req, res));
   const requested = options.port ?? Number(parseEnv(options.env).PORT);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -29,7 +30,7 @@ export async function startServer(options: {
   const { port } = server.address() as AddressInfo;
   const env = parseEnv(requested === 0 ? { ...options.env, PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } : options.env);
   const context = createAppContext(env, options.context);
-  handler = createHttpApp({
+  mounted.app = createHttpApp({
     log: context.log,
     oauth: {
       authorizeUrl: env.HUBSPOT_AUTHORIZE_URL,
