@@ -41,7 +41,7 @@ const EnvSchema = z
     PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
     DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/closed_loop'),
     REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
-    HUBSPOT_APP_ID: z.string().min(1).default('closed-loop-dev'),
+    HUBSPOT_APP_ID: z.string().regex(/^\d+$/, 'is a number (HubSpot app ids are numeric)').default('1000001'),
     HUBSPOT_CLIENT_ID: z.string().min(1).default('closed-loop-dev-client'),
     HUBSPOT_CLIENT_SECRET: z.string().min(16).optional(),
     HUBSPOT_API_BASE_URL: z.url().default('https://api.hubapi.com'),

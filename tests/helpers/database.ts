@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createPool } from '../../server/db/pool.ts';
 
 /** The server the tests use; the database part of the URL is replaced per test file. */
 export const TEST_SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DATABASE = 'closed_loop_test_template';
 
 export function databaseUrl(name: string): string {
   const url = new URL(TEST_SERVER_URL);
@@ -30,7 +29,7 @@ export async function createTestDatabase(): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       try {
         // Names are generated above from hex, never from input.
-        await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+        await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
         return;
       } catch (error) {
         // 55006: the template is briefly "being accessed" by a concurrent clone; try again.

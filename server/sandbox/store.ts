@@ -1,0 +1,494 @@
+import { AssociationStore } from './associations.ts';
+import { createClock, type Clock } from './clock.ts';
+import type { ChangeSource, CrmObjectType, SandboxChange, SandboxChangeListener } from './contracts.ts';
+import {
+  OBJECT_TYPES,
+  type Fixture,
+  type FixtureEvent,
+  type FixtureOwner,
+  type FixturePipeline,
+  type FixturePropertyDefinition,
+  type FixturePropertyGroup,
+} from './fixture.ts';
+import { NO_HISTORY, ObjectTable, ownHistory, type HistoryEntry, type StoredObject } from './objects.ts';
+import {
+  LAST_MODIFIED_PROPERTY,
+  type PropertyDefinition,
+  type PropertyGroupDefinition,
+} from './properties/definitions.ts';
+import { PropertyRegistry } from './properties/registry.ts';
+
+/**
+ * One portal in memory: its records, associations, owners, pipelines, property definitions and events.
+ * Every change goes through a method here, which stamps times from the injected clock, keeps property
+ * history, and then tells the `onChange` listeners (the webhook deliverer) with SandboxChange values.
+ */
+
+export type StoredEvent = FixtureEvent & { occurredAtMs: number };
+
+export type StoreOptions = { clock?: Clock };
+
+export class PortalStore {
+  readonly portalId: number;
+  /** The instant the fixture was made for (its `now`). */
+  readonly fixtureNow: number;
+  readonly clock: Clock;
+  readonly owners: FixtureOwner[];
+  readonly pipelines: { deals: FixturePipeline[]; tickets: FixturePipeline[] };
+  readonly tables: Readonly<Record<CrmObjectType, ObjectTable>>;
+  readonly properties: Record<CrmObjectType, PropertyRegistry>;
+  readonly associations = new AssociationStore();
+  readonly events: StoredEvent[];
+  readonly ingest: unknown;
+  private readonly listeners = new Set<SandboxChangeListener>();
+  private readonly emailIndex = new Map<string, string>();
+  private lastId: number;
+  private eventsSorted: StoredEvent[] | undefined;
+
+  constructor(fixture: Fixture, options: StoreOptions = {}) {
+    this.portalId = fixture.portalId;
+    this.fixtureNow = Date.parse(fixture.now);
+    this.clock = options.clock ?? createClock();
+    this.owners = fixture.owners;
+    this.pipelines = { deals: fixture.pipelines.deals ?? [], tickets: fixture.pipelines.tickets ?? [] };
+    this.ingest = fixture.ingest;
+    const ctx = { owners: this.owners, dealPipelines: this.pipelines.deals, ticketPipelines: this.pipelines.tickets };
+    this.properties = {
+      contacts: new PropertyRegistry('contacts', ctx),
+      companies: new PropertyRegistry('companies', ctx),
+      deals: new PropertyRegistry('deals', ctx),
+      tickets: new PropertyRegistry('tickets', ctx),
+    };
+    for (const type of OBJECT_TYPES) {
+      for (const group of fixture.propertyGroups?.[type] ?? []) this.properties[type].addGroup(groupFromFixture(group));
+      for (const def of fixture.properties?.[type] ?? []) this.properties[type].add(propertyFromFixture(def));
+    }
+    this.tables = {
+      contacts: new ObjectTable('contacts'),
+      companies: new ObjectTable('companies'),
+      deals: new ObjectTable('deals'),
+      tickets: new ObjectTable('tickets'),
+    };
+    let maxId = 0;
+    for (const type of OBJECT_TYPES) {
+      for (const o of fixture.objects[type] ?? []) {
+        const createdAt = Date.parse(o.createdAt);
+        const updatedAt = Date.parse(o.updatedAt);
+        const properties = new Map<string, string>();
+        for (const name in o.properties) properties.set(name, o.properties[name]!);
+        // HubSpot's default properties, derived from the record when the fixture leaves them out.
+        if (!properties.has('hs_object_id')) properties.set('hs_object_id', o.id);
+        if (!properties.has('createdate')) properties.set('createdate', new Date(createdAt).toISOString());
+        if (!properties.has(LAST_MODIFIED_PROPERTY[type])) {
+          properties.set(LAST_MODIFIED_PROPERTY[type], new Date(updatedAt).toISOString());
+        }
+        let history: ReadonlyMap<string, HistoryEntry[]> = NO_HISTORY;
+        if (o.propertiesWithHistory) {
+          const own = new Map<string, HistoryEntry[]>();
+          for (const name in o.propertiesWithHistory) {
+            own.set(
+              name,
+              o.propertiesWithHistory[name]!.map((e) => ({ ...e, timestamp: Date.parse(e.timestamp) })),
+            );
+          }
+          history = own;
+        }
+        const object: StoredObject = {
+          id: o.id,
+          type,
+          createdAt,
+          updatedAt,
+          archived: o.archived,
+          properties,
+          history,
+        };
+        if (o.archivedAt !== undefined) object.archivedAt = Date.parse(o.archivedAt);
+        this.tables[type].insert(object);
+        if (type === 'contacts') this.indexEmail(object);
+        const n = Number(o.id);
+        if (n > maxId) maxId = n;
+      }
+    }
+    this.lastId = maxId;
+    for (const a of fixture.associations) this.associations.add(a.from.type, a.from.id, a.to.type, a.to.id);
+    this.events = fixture.events.map((e) => ({ ...e, occurredAtMs: Date.parse(e.occurredAt) }));
+  }
+
+  // ---- change notification -------------------------------------------------------------------------
+
+  /** Calls `listener` with every change once it is applied; returns the function that stops it. */
+  onChange(listener: SandboxChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(change: SandboxChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        console.error('sandbox: a change listener threw', error);
+      }
+    }
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------------
+
+  get(type: CrmObjectType, id: string): StoredObject | undefined {
+    return this.tables[type].resolve(id);
+  }
+
+  findContactByEmail(email: string): StoredObject | undefined {
+    const id = this.emailIndex.get(email.trim().toLowerCase());
+    return id === undefined ? undefined : this.tables.contacts.byId.get(id);
+  }
+
+  property(type: CrmObjectType, name: string): PropertyDefinition | undefined {
+    return this.properties[type].get(name);
+  }
+
+  /** Events sorted by time then id, for the events API. */
+  sortedEvents(): StoredEvent[] {
+    this.eventsSorted ??= [...this.events].sort((a, b) => a.occurredAtMs - b.occurredAtMs || a.id.localeCompare(b.id));
+    return this.eventsSorted;
+  }
+
+  // ---- writes ---------------------------------------------------------------------------------------
+
+  private indexEmail(object: StoredObject): void {
+    const email = object.properties.get('email');
+    if (email) this.emailIndex.set(email.trim().toLowerCase(), object.id);
+  }
+
+  private touch(type: CrmObjectType): void {
+    this.tables[type].version++;
+  }
+
+  /**
+   * Sets already-validated values on a record. Only values that differ are written: each gets a history
+   * entry from `source`, the record's updatedAt and last-modified property move to now, and a
+   * propertyChange is emitted. Stage moves also stamp HubSpot's stage-entered/exited dates.
+   * Returns the names that changed.
+   */
+  update(
+    type: CrmObjectType,
+    id: string,
+    values: Record<string, string>,
+    source: ChangeSource & { sourceLabel?: string },
+  ): string[] {
+    const object = this.get(type, id);
+    if (!object) throw new Error(`no ${type} ${id}`);
+    const at = this.clock.now();
+    const changed: string[] = [];
+    const set = (name: string, value: string) => {
+      if (object.properties.get(name) === value || (value === '' && !object.properties.has(name))) return;
+      this.recordHistory(object, name, value, at, source);
+      if (value === '') object.properties.delete(name);
+      else object.properties.set(name, value);
+      changed.push(name);
+    };
+    const before = new Map(object.properties);
+    for (const [name, value] of Object.entries(values)) set(name, value);
+    for (const [name, value] of Object.entries(stageDates(type, before, object.properties, at))) {
+      if (!(name in values)) set(name, value);
+    }
+    if (changed.length === 0) return changed;
+    object.updatedAt = at;
+    object.properties.set(LAST_MODIFIED_PROPERTY[type], new Date(at).toISOString());
+    if (type === 'contacts' && changed.includes('email')) {
+      const old = before.get('email');
+      if (old) this.emailIndex.delete(old.trim().toLowerCase());
+      this.indexEmail(object);
+    }
+    this.touch(type);
+    for (const name of changed) {
+      this.emit({
+        kind: 'propertyChange',
+        objectType: type,
+        objectId: object.id,
+        propertyName: name,
+        propertyValue: object.properties.get(name) ?? '',
+        occurredAt: at,
+        source: {
+          changeSource: source.changeSource,
+          ...(source.sourceId === undefined ? {} : { sourceId: source.sourceId }),
+        },
+      });
+    }
+    return changed;
+  }
+
+  private recordHistory(
+    object: StoredObject,
+    name: string,
+    value: string,
+    at: number,
+    source: ChangeSource & { sourceLabel?: string },
+  ) {
+    let entries = object.history.get(name);
+    if (!entries) {
+      entries = [];
+      const previous = object.properties.get(name);
+      // Keep the value being replaced in the history, as HubSpot would have it.
+      if (previous !== undefined) entries.push(synthesisedEntry(object, name, previous));
+      ownHistory(object).set(name, entries);
+    }
+    entries.unshift({
+      value,
+      timestamp: at,
+      sourceType: source.changeSource,
+      ...(source.sourceId === undefined ? {} : { sourceId: source.sourceId }),
+      ...(source.sourceLabel === undefined ? {} : { sourceLabel: source.sourceLabel }),
+    });
+  }
+
+  nextId(): string {
+    return String(++this.lastId);
+  }
+
+  /** Creates a record from validated values; emits creation then one propertyChange per value. */
+  create(
+    type: CrmObjectType,
+    values: Record<string, string>,
+    source: ChangeSource & { sourceLabel?: string },
+  ): StoredObject {
+    const at = this.clock.now();
+    const id = this.nextId();
+    const object: StoredObject = {
+      id,
+      type,
+      createdAt: at,
+      updatedAt: at,
+      archived: false,
+      properties: new Map(),
+      history: NO_HISTORY,
+    };
+    const stamped: Record<string, string> = {
+      ...Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')),
+      hs_object_id: id,
+      createdate: values.createdate || new Date(at).toISOString(),
+      [LAST_MODIFIED_PROPERTY[type]]: new Date(at).toISOString(),
+      ...stageDates(type, new Map(), new Map(Object.entries(values)), at),
+    };
+    for (const [name, value] of Object.entries(stamped).sort(([a], [b]) => a.localeCompare(b))) {
+      object.properties.set(name, value);
+      ownHistory(object).set(name, [
+        {
+          value,
+          timestamp: at,
+          sourceType: source.changeSource,
+          ...(source.sourceId === undefined ? {} : { sourceId: source.sourceId }),
+        },
+      ]);
+    }
+    this.tables[type].insert(object);
+    if (type === 'contacts') this.indexEmail(object);
+    const changeSource = {
+      changeSource: source.changeSource,
+      ...(source.sourceId === undefined ? {} : { sourceId: source.sourceId }),
+    };
+    this.emit({ kind: 'creation', objectType: type, objectId: id, occurredAt: at, source: changeSource });
+    for (const name of Object.keys(values).filter((n) => values[n] !== '')) {
+      this.emit({
+        kind: 'propertyChange',
+        objectType: type,
+        objectId: id,
+        propertyName: name,
+        propertyValue: object.properties.get(name) ?? '',
+        occurredAt: at,
+        source: changeSource,
+      });
+    }
+    return object;
+  }
+
+  /** Moves a record to the recycle bin (HubSpot's archive); emits deletion. */
+  archive(type: CrmObjectType, id: string, source: ChangeSource): boolean {
+    const object = this.get(type, id);
+    if (!object || object.archived) return false;
+    const at = this.clock.now();
+    object.archived = true;
+    object.archivedAt = at;
+    object.updatedAt = at;
+    if (type === 'contacts') {
+      const email = object.properties.get('email');
+      if (email && this.emailIndex.get(email.trim().toLowerCase()) === object.id)
+        this.emailIndex.delete(email.trim().toLowerCase());
+    }
+    this.touch(type);
+    this.emit({ kind: 'deletion', objectType: type, objectId: object.id, occurredAt: at, source });
+    return true;
+  }
+
+  /** Associates two records (if not already); emits associationChange. */
+  associate(
+    fromType: CrmObjectType,
+    fromId: string,
+    toType: CrmObjectType,
+    toId: string,
+    source: ChangeSource,
+    primary?: boolean,
+  ): boolean {
+    if (!this.associations.add(fromType, fromId, toType, toId, primary)) return false;
+    this.touch(fromType);
+    this.touch(toType);
+    this.emit({
+      kind: 'associationChange',
+      fromObjectType: fromType,
+      fromObjectId: fromId,
+      toObjectType: toType,
+      toObjectId: toId,
+      associationRemoved: false,
+      occurredAt: this.clock.now(),
+      source,
+    });
+    return true;
+  }
+
+  dissociate(
+    fromType: CrmObjectType,
+    fromId: string,
+    toType: CrmObjectType,
+    toId: string,
+    source: ChangeSource,
+  ): boolean {
+    if (!this.associations.remove(fromType, fromId, toType, toId)) return false;
+    this.touch(fromType);
+    this.touch(toType);
+    this.emit({
+      kind: 'associationChange',
+      fromObjectType: fromType,
+      fromObjectId: fromId,
+      toObjectType: toType,
+      toObjectId: toId,
+      associationRemoved: true,
+      occurredAt: this.clock.now(),
+      source,
+    });
+    return true;
+  }
+
+  /**
+   * Merges `mergedId` into `primaryId` (contacts): values the primary lacks are copied over, associations
+   * move, the merged record disappears and its id resolves to the primary from then on.
+   */
+  merge(type: CrmObjectType, primaryId: string, mergedId: string, source: ChangeSource): StoredObject {
+    const primary = this.get(type, primaryId)!;
+    const merged = this.get(type, mergedId)!;
+    const at = this.clock.now();
+    let moved = 0;
+    for (const [name, value] of merged.properties) {
+      if (primary.properties.has(name) || value === '') continue;
+      primary.properties.set(name, value);
+      const history = merged.history.get(name);
+      if (history) ownHistory(primary).set(name, history);
+      moved++;
+    }
+    const mergedIds = [...(primary.properties.get('hs_merged_object_ids')?.split(';') ?? []), merged.id].filter(
+      Boolean,
+    );
+    primary.properties.set('hs_merged_object_ids', mergedIds.join(';'));
+    primary.updatedAt = at;
+    primary.properties.set(LAST_MODIFIED_PROPERTY[type], new Date(at).toISOString());
+    this.associations.moveAll(type, merged.id, primary.id);
+    const table = this.tables[type];
+    table.remove(merged.id);
+    table.aliases.set(merged.id, primary.id);
+    if (type === 'contacts') {
+      const email = merged.properties.get('email');
+      if (email && this.emailIndex.get(email.trim().toLowerCase()) === merged.id)
+        this.emailIndex.set(email.trim().toLowerCase(), primary.id);
+    }
+    this.emit({
+      kind: 'merge',
+      objectType: type,
+      primaryObjectId: primary.id,
+      mergedObjectIds: [merged.id],
+      newObjectId: primary.id,
+      numberOfPropertiesMoved: moved,
+      occurredAt: at,
+      source,
+    });
+    return primary;
+  }
+
+  addProperty(type: CrmObjectType, def: PropertyDefinition): void {
+    this.properties[type].add(def);
+  }
+
+  addPropertyGroup(type: CrmObjectType, group: PropertyGroupDefinition): void {
+    this.properties[type].addGroup(group);
+  }
+}
+
+/** The one history entry HubSpot would show for a value the fixture gave without history. */
+export function synthesisedEntry(object: StoredObject, name: string, value: string): HistoryEntry {
+  const lastModified = name === 'lastmodifieddate' || name === 'hs_lastmodifieddate';
+  return { value, timestamp: lastModified ? object.updatedAt : object.createdAt, sourceType: 'IMPORT' };
+}
+
+const STAGE_PROPERTY: Partial<Record<CrmObjectType, string>> = {
+  contacts: 'lifecyclestage',
+  companies: 'lifecyclestage',
+  deals: 'dealstage',
+  tickets: 'hs_pipeline_stage',
+};
+
+/** The calculated stage dates HubSpot stamps when a record enters (and leaves) a stage. */
+function stageDates(
+  type: CrmObjectType,
+  before: Map<string, string>,
+  after: Map<string, string>,
+  at: number,
+): Record<string, string> {
+  const property = STAGE_PROPERTY[type];
+  if (!property) return {};
+  const from = before.get(property);
+  const to = after.get(property);
+  if (!to || from === to) return {};
+  const iso = new Date(at).toISOString();
+  const out: Record<string, string> = { [`hs_v2_date_entered_${to}`]: iso };
+  if (from) out[`hs_v2_date_exited_${from}`] = iso;
+  if (type === 'deals' || type === 'tickets') {
+    out[`hs_date_entered_${to}`] = iso;
+    if (from && type === 'deals') out[`hs_date_exited_${from}`] = iso;
+  } else if (!after.get(`hs_lifecyclestage_${to}_date`)) {
+    out[`hs_lifecyclestage_${to}_date`] = iso;
+  }
+  return out;
+}
+
+function propertyFromFixture(def: FixturePropertyDefinition): PropertyDefinition {
+  return {
+    name: def.name,
+    label: def.label,
+    type: def.type,
+    fieldType: def.fieldType,
+    groupName: def.groupName,
+    description: def.description ?? '',
+    options: def.options ?? [],
+    displayOrder: def.displayOrder ?? -1,
+    hidden: def.hidden ?? false,
+    formField: def.formField ?? false,
+    hasUniqueValue: def.hasUniqueValue ?? false,
+    calculated: def.fieldType === 'calculation_equation',
+    externalOptions: def.externalOptions ?? false,
+    hubspotDefined: false,
+    readOnlyValue: def.fieldType === 'calculation_equation',
+    ...(def.calculationFormula === undefined ? {} : { calculationFormula: def.calculationFormula }),
+    ...(def.referencedObjectType === undefined ? {} : { referencedObjectType: def.referencedObjectType }),
+    ...(def.createdAt === undefined ? {} : { createdAt: Date.parse(def.createdAt) }),
+    ...(def.updatedAt === undefined ? {} : { updatedAt: Date.parse(def.updatedAt) }),
+    archived: def.archived ?? false,
+  };
+}
+
+function groupFromFixture(group: FixturePropertyGroup): PropertyGroupDefinition {
+  return {
+    name: group.name,
+    label: group.label,
+    displayOrder: group.displayOrder ?? -1,
+    archived: group.archived ?? false,
+    hubspotDefined: false,
+  };
+}

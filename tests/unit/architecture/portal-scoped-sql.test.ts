@@ -1,0 +1,34 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Every query of a repository names the portal it works on. A static check over the SQL in
+ * server/db/repositories: each statement touching a table keyed by portal_id must mention portal_id.
+ * (Cross-portal work, like the queue's reconcile over all schedules, lives outside repositories.)
+ */
+const PORTAL_TABLES =
+  /\b(?:FROM|INTO|UPDATE|JOIN)\s+(portals|oauth_tokens|sync_runs|sync_checkpoints|contacts|companies|deals|tickets|associations|owners|pipelines|stage_events|touches|ad_spend|definitions_versions|findings|attribution_credits|writeback_ledger|webhook_inbox)\b/i;
+const DIR = 'server/db/repositories';
+
+function statements(source: string): string[] {
+  return [...source.matchAll(/`([^`]*)`/g)].map((m) => m[1]!).filter((sql) => /\b(SELECT|INSERT|UPDATE|DELETE)\b/i.test(sql));
+}
+
+describe('repository SQL', () => {
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'));
+
+  it('exists', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  it.each(files)('%s scopes every statement to a portal', (file) => {
+    for (const sql of statements(readFileSync(`${DIR}/${file}`, 'utf8'))) {
+      if (PORTAL_TABLES.test(sql)) expect(sql, sql).toMatch(/portal_id/);
+    }
+  });
+
+  it('catches an unscoped statement', () => {
+    const bad = statements('const q = `SELECT * FROM findings WHERE code = $1`;');
+    expect(bad.some((sql) => PORTAL_TABLES.test(sql) && !/portal_id/.test(sql))).toBe(true);
+  });
+});
