@@ -90,11 +90,13 @@ export class PortalHubSpotClient {
 
   async #before(request: SdkRequest): Promise<SdkRequest> {
     const { portalId, tokens, budget } = this.#options;
-    await budget.acquire(portalId, budgetClassOf(request.getUrl()));
     const token = await tokens.current(portalId);
     const context = this.#attempt.getStore();
     if (context) context.token = token;
     request.setHeaderParam('Authorization', `Bearer ${token}`);
+    // The slot is taken last, just before sending: HubSpot measures its window at arrival, so any
+    // work between admission and sending (a token read, a refresh) would eat into the guard.
+    await budget.acquire(portalId, budgetClassOf(request.getUrl()));
     return request;
   }
 
