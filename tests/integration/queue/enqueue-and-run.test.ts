@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../../server/config/env.ts';
@@ -6,8 +7,10 @@ import { syncFull } from '../../../server/jobs/sync-full.job.ts';
 import { createLogger } from '../../../server/logging/logger.ts';
 import { enqueue } from '../../../server/queue/enqueue.ts';
 import { InvalidJobPayloadError } from '../../../server/queue/invalid-payload-error.ts';
+import { addPortalSchedule, removePortalSchedules } from '../../../server/queue/portal-schedules.ts';
 import { createQueueSet, type QueueSet } from '../../../server/queue/queue-set.ts';
 import { createRedisConnection } from '../../../server/queue/redis-connection.ts';
+import { schedulerIdFor } from '../../../server/queue/schedulers.ts';
 import { defineProcessor } from '../../../workers/processor.ts';
 import { startWorkers, type RunningWorkers } from '../../../workers/start-workers.ts';
 import { useTestDatabase } from '../../helpers/database.ts';
@@ -22,7 +25,6 @@ import {
   PORTAL_ID,
   prepareDatabase,
   recordEffect,
-  tolerateDatabaseDrop,
 } from './helpers/test-jobs.ts';
 
 const db = useTestDatabase();
@@ -48,7 +50,6 @@ let queues: QueueSet;
 let running: RunningWorkers;
 
 beforeAll(async () => {
-  tolerateDatabaseDrop(db.pool);
   await prepareDatabase(db.pool);
   connection = createRedisConnection('redis://127.0.0.1:6379');
   queues = createQueueSet({ connection, prefix });
@@ -173,5 +174,32 @@ describe('enqueue → worker → Postgres', () => {
 
     expect(runs.filter((run) => run === id)).toHaveLength(1);
     expect(await intentRow(db.pool, id)).toMatchObject({ status: 'completed', attempts: 1 });
+  });
+
+  it('runs a scheduled job, which has no intent: its schedule row is its record', async () => {
+    const schedulerId = schedulerIdFor(PORTAL_ID, 'scheduled-effect');
+    const ran = new Promise<Job<unknown, void>>((resolve) => {
+      const onCompleted = (job: Job<unknown, void>) => {
+        if (job.repeatJobKey !== schedulerId) return;
+        for (const worker of running.workers) worker.off('completed', onCompleted);
+        resolve(job);
+      };
+      for (const worker of running.workers) worker.on('completed', onCompleted);
+    });
+    // An `everyMs` schedule runs once right away.
+    await addPortalSchedule(deps(), {
+      portalId: PORTAL_ID,
+      key: 'scheduled-effect',
+      definition: effectJob,
+      payload: { portalId: PORTAL_ID, key: 'scheduled' },
+      cadence: { everyMs: 3_600_000 },
+    });
+    const job = await ran;
+    await removePortalSchedules(deps(), PORTAL_ID, ['scheduled-effect']);
+
+    expect(job.id).toMatch(/^repeat:portal\/101\/scheduled-effect:\d+$/);
+    expect(await effectRuns(db.pool, 'scheduled')).toBe(1);
+    const intents = await db.pool.query(`SELECT 1 FROM job_intents WHERE id = $1`, [job.id]);
+    expect(intents.rowCount).toBe(0);
   });
 });

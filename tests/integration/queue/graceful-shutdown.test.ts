@@ -22,7 +22,6 @@ import {
   PORTAL_ID,
   prepareDatabase,
   recordEffect,
-  tolerateDatabaseDrop,
 } from './helpers/test-jobs.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
@@ -67,7 +66,6 @@ function start(overrides: Partial<StartWorkersOptions> = {}): RunningWorkers {
 }
 
 beforeAll(async () => {
-  tolerateDatabaseDrop(db.pool);
   await prepareDatabase(db.pool);
   connection = createRedisConnection('redis://127.0.0.1:6379');
   queues = createQueueSet({ connection, prefix });

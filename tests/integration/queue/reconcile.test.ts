@@ -12,7 +12,6 @@ import { createRedisConnection } from '../../../server/queue/redis-connection.ts
 import { schedulerIdFor } from '../../../server/queue/schedulers.ts';
 import { useTestDatabase } from '../../helpers/database.ts';
 import { startRedisServer, type RedisServer } from './helpers/redis-server.ts';
-import { tolerateDatabaseDrop } from './helpers/test-jobs.ts';
 
 const db = useTestDatabase();
 const PORTAL = 7;
@@ -25,7 +24,6 @@ let queues: QueueSet;
 
 // Redis of its own, so the test can flush it the way a restart without persistence would.
 beforeAll(async () => {
-  tolerateDatabaseDrop(db.pool);
   redis = await startRedisServer();
   connection = createRedisConnection(redis.url);
   queues = createQueueSet({ connection });

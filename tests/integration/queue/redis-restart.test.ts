@@ -8,14 +8,7 @@ import { defineProcessor } from '../../../workers/processor.ts';
 import { startWorkers, type RunningWorkers } from '../../../workers/start-workers.ts';
 import { useTestDatabase } from '../../helpers/database.ts';
 import { startRedisServer, type RedisServer } from './helpers/redis-server.ts';
-import {
-  capturingLogger,
-  effectJob,
-  PORTAL_ID,
-  prepareDatabase,
-  recordEffect,
-  tolerateDatabaseDrop,
-} from './helpers/test-jobs.ts';
+import { capturingLogger, effectJob, PORTAL_ID, prepareDatabase, recordEffect } from './helpers/test-jobs.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
 const db = useTestDatabase();
@@ -33,7 +26,6 @@ let running: RunningWorkers;
 const { log, lines } = capturingLogger();
 
 beforeAll(async () => {
-  tolerateDatabaseDrop(db.pool);
   await prepareDatabase(db.pool);
   redis = await startRedisServer();
   connection = createRedisConnection(redis.url);

@@ -26,17 +26,6 @@ export const brokenJob = testJob('test.broken', 2);
 
 export const PORTAL_ID = 101;
 
-/**
- * useTestDatabase ends its pool and then drops the database WITH (FORCE). pool.end() resolves before
- * its clients have closed, so the drop can kill one mid-close; the pool then emits 'error', which
- * without a listener is an unhandled error that fails the run. Only that error code is tolerated.
- */
-export function tolerateDatabaseDrop(db: pg.Pool): void {
-  db.on('error', (error: Error & { code?: string }) => {
-    if (error.code !== '57P01') throw error;
-  });
-}
-
 /** The effects table and the portal the test jobs belong to (intents reference portals). */
 export async function prepareDatabase(db: pg.Pool): Promise<void> {
   await db.query(`CREATE TABLE test_effects (key text PRIMARY KEY, runs int NOT NULL DEFAULT 1)`);

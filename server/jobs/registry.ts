@@ -1,0 +1,17 @@
+import type { AnyJobDefinition } from './definition.ts';
+import { syncFull } from './sync-full.job.ts';
+import { syncIncremental } from './sync-incremental.job.ts';
+import { webhooksDrain } from './webhooks-drain.job.ts';
+
+/** Every job the app knows. Reconcile uses it to re-queue intents and schedules by name. */
+export const JOB_DEFINITIONS: readonly AnyJobDefinition[] = [syncFull, syncIncremental, webhooksDrain];
+
+/** Definitions by name; throws on a duplicate name, which would make routing ambiguous. */
+export function indexDefinitions(definitions: readonly AnyJobDefinition[]): ReadonlyMap<string, AnyJobDefinition> {
+  const byName = new Map<string, AnyJobDefinition>();
+  for (const definition of definitions) {
+    if (byName.has(definition.name)) throw new Error(`two job definitions are named "${definition.name}"`);
+    byName.set(definition.name, definition);
+  }
+  return byName;
+}
