@@ -1,0 +1,111 @@
+import { normaliseKey, type Definitions, type DuplicateRule, type NormaliseStep } from '../../policy/index.ts';
+import type { Finding } from '../finding.ts';
+import type { RecordInput } from '../input.ts';
+import { makeFinding, type RuleResult } from '../rule-result.ts';
+import { recordName } from '../staged-record.ts';
+import { compareIds } from '../values.ts';
+
+/**
+ * Section 4's duplicates, set-wise over the portal: each rule groups the records of its object by the
+ * normalised value of its property in one pass (empty keys take no part); in a group of two or more,
+ * the survivor is the lowest numeric id and every other member gets `duplicate:<survivor id>`.
+ *
+ * The rows name no scope ("every contact with a non-empty email", and companies have none), so every
+ * record of the object takes part, in scope or not. Duplicates are not part of the compliance score.
+ */
+export type DuplicateCandidate = Pick<RecordInput, 'objectType' | 'id' | 'properties'>;
+
+/** One record's membership of a duplicate group, as a non-survivor. */
+export type DuplicateMatch = {
+  readonly rule: string;
+  readonly property: string;
+  /** The normalised value the group shares. */
+  readonly key: string;
+  readonly survivorId: string;
+  readonly groupSize: number;
+};
+
+/** `contact:1241`: how duplicate matches are keyed. */
+export function recordKey(record: Pick<RecordInput, 'objectType' | 'id'>): string {
+  return `${record.objectType}:${record.id}`;
+}
+
+/** Every non-survivor of every duplicate group, keyed by `recordKey`. */
+export function findDuplicates(
+  records: Iterable<DuplicateCandidate>,
+  rules: readonly DuplicateRule[],
+): Map<string, DuplicateMatch[]> {
+  const list = [...records];
+  const matches = new Map<string, DuplicateMatch[]>();
+  for (const rule of rules) {
+    const groups = new Map<string, string[]>();
+    for (const record of list) {
+      if (record.objectType !== rule.object) continue;
+      const key = normaliseKey(record.properties[rule.property], rule.normalise);
+      if (key === '') continue;
+      const ids = groups.get(key);
+      if (ids === undefined) groups.set(key, [record.id]);
+      else ids.push(record.id);
+    }
+    for (const [key, ids] of groups) {
+      if (ids.length < 2) continue;
+      const members = [...new Set(ids)];
+      if (members.length < 2) continue;
+      const survivorId = members.reduce((lowest, id) => (compareIds(id, lowest) < 0 ? id : lowest));
+      for (const id of members) {
+        if (id === survivorId) continue;
+        const match = { rule: rule.id, property: rule.property, key, survivorId, groupSize: members.length };
+        const at = recordKey({ objectType: rule.object, id });
+        const existing = matches.get(at);
+        if (existing === undefined) matches.set(at, [match]);
+        else existing.push(match);
+      }
+    }
+  }
+  return matches;
+}
+
+export function duplicateResult(
+  record: Pick<RecordInput, 'objectType' | 'id'>,
+  matches: readonly DuplicateMatch[],
+  definitions: Definitions,
+): RuleResult {
+  const findings = matches.map((match) => duplicateFinding(record, match, definitions));
+  return { findings, applicable: 0, passed: 0 };
+}
+
+/** The survivor a record is a duplicate of: the lowest, should several rules disagree. */
+export function duplicateOf(matches: readonly DuplicateMatch[]): string | undefined {
+  return matches.map((match) => match.survivorId).sort(compareIds)[0];
+}
+
+function duplicateFinding(
+  record: Pick<RecordInput, 'objectType' | 'id'>,
+  match: DuplicateMatch,
+  definitions: Definitions,
+): Finding {
+  const rule = definitions.duplicates.find((candidate) => candidate.id === match.rule);
+  const how = describeSteps(rule?.normalise ?? []);
+  return makeFinding(record, definitions, 'duplicate', {
+    code: `duplicate:${match.survivorId}`,
+    field: match.property,
+    proposedFix: `Merge ${recordName(record)} into ${record.objectType} ${match.survivorId}: both have ${match.property} ${match.key}${how}.`,
+    facts: {
+      rule: match.rule,
+      property: match.property,
+      key: match.key,
+      survivorId: match.survivorId,
+      groupSize: match.groupSize,
+    },
+  });
+}
+
+const STEP_WORDS: Record<NormaliseStep, string> = {
+  trim: 'trimmed',
+  lowercase: 'lower-cased',
+  strip_leading_www: 'without a leading www.',
+};
+
+function describeSteps(steps: readonly NormaliseStep[]): string {
+  return steps.length === 0 ? '' : ` (${steps.map((step) => STEP_WORDS[step]).join(', ')})`;
+}

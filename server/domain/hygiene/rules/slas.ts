@@ -1,0 +1,97 @@
+import { thresholdMs, type Sla, type SlaMoment } from '../../policy/index.ts';
+import type { Finding } from '../finding.ts';
+import { makeFinding, type RuleResult } from '../rule-result.ts';
+import { recordName, stageLabel, type StagedRecord } from '../staged-record.ts';
+import { DAY_MS, formatDay, formatInstant, HOUR_MS, parseInstant } from '../values.ts';
+
+/**
+ * Section 6's service levels, timed against `now`. An SLA applies to a record in scope of its object,
+ * at one of its `atStages` (when listed), whose start moment exists. It is breached when its end
+ * exists and came more than the threshold after the start, or when there is no end (yet, or ever:
+ * `end: null`) and `now` is more than the threshold after the start. "More than" is strict. A start
+ * after `now` (future-dated data) cannot be breached by the clock, only by an end already recorded.
+ * SLAs are not part of the compliance score.
+ */
+export function slaResult(view: StagedRecord): RuleResult {
+  const findings = view.definitions.slas
+    .filter((sla) => sla.object === view.object && (sla.atStages === undefined || sla.atStages.includes(view.stage)))
+    .flatMap((sla) => breach(view, sla));
+  return { findings, applicable: 0, passed: 0 };
+}
+
+export function momentOf(view: StagedRecord, moment: SlaMoment): number | undefined {
+  switch (moment.kind) {
+    case 'stage_entered':
+      return view.entered.get(moment.stage);
+    case 'current_stage_entered':
+      return view.entered.get(view.stage);
+    case 'next_stage_entered': {
+      const later = view.order.later(moment.after).flatMap((stage) => view.entered.get(stage) ?? []);
+      return later.length === 0 ? undefined : Math.min(...later);
+    }
+    case 'property':
+      return parseInstant(view.record.properties[moment.property]);
+  }
+}
+
+function breach(view: StagedRecord, sla: Sla): Finding[] {
+  const start = momentOf(view, sla.start);
+  if (start === undefined) return [];
+  const end = sla.end === null ? undefined : momentOf(view, sla.end);
+  const limit = thresholdMs(sla.threshold);
+  const elapsed = (end ?? view.now) - start;
+  if (elapsed <= limit) return [];
+  const limitText = `${sla.threshold.value} ${sla.threshold.unit}`;
+  const started = `${describe(view, sla.start)} (${formatDay(start)})`;
+  const what =
+    end !== undefined && sla.end !== null
+      ? `${describe(view, sla.end)} (${formatDay(end)}) came ${duration(elapsed)} after ${started}; the limit is ${limitText}.`
+      : `${duration(elapsed)} since ${started}${sla.end === null ? '' : ` and ${pending(view, sla.end)}`}; the limit is ${limitText}. Act on it now.`;
+  return [
+    makeFinding(view.record, view.definitions, 'sla_breached', {
+      code: `sla_breached:${sla.id}`,
+      proposedFix: `${sla.label} SLA breached on ${recordName(view.record)}: ${what}`,
+      facts: {
+        sla: sla.id,
+        start: formatInstant(start),
+        end: end === undefined ? null : formatInstant(end),
+        now: formatInstant(view.now),
+        elapsedHours: Math.floor(elapsed / HOUR_MS),
+        threshold: limitText,
+        stage: view.stage,
+      },
+    }),
+  ];
+}
+
+function describe(view: StagedRecord, moment: SlaMoment): string {
+  switch (moment.kind) {
+    case 'stage_entered':
+      return `entering ${stageLabel(view, moment.stage)}`;
+    case 'current_stage_entered':
+      return `entering ${stageLabel(view, view.stage)}`;
+    case 'next_stage_entered':
+      return `moving on from ${stageLabel(view, moment.after)}`;
+    case 'property':
+      return `\`${moment.property}\``;
+  }
+}
+
+/** What has not happened yet, for an SLA whose end is still open. */
+function pending(view: StagedRecord, moment: SlaMoment): string {
+  switch (moment.kind) {
+    case 'stage_entered':
+      return `it has not entered ${stageLabel(view, moment.stage)}`;
+    case 'current_stage_entered':
+      return `it has not entered ${stageLabel(view, view.stage)}`;
+    case 'next_stage_entered':
+      return `it has not moved on from ${stageLabel(view, moment.after)}`;
+    case 'property':
+      return `\`${moment.property}\` is empty`;
+  }
+}
+
+/** Hours while they read naturally, days beyond. */
+function duration(ms: number): string {
+  return ms < 72 * HOUR_MS ? `${Math.floor(ms / HOUR_MS)} h` : `${Math.floor(ms / DAY_MS)} days`;
+}
