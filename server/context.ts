@@ -16,7 +16,7 @@ import { createLogger, type Logger } from './logging/logger.ts';
 import type { QueueDeps } from './queue/deps.ts';
 import { enqueue } from './queue/enqueue.ts';
 import { addPortalSchedule, removePortalSchedules } from './queue/portal-schedules.ts';
-import { createQueueSet, type QueueSet } from './queue/queue-set.ts';
+import { bullPrefix, createQueueSet, type QueueSet } from './queue/queue-set.ts';
 import { createRedisConnection } from './queue/redis-connection.ts';
 import { TokenCipher } from './security/token-cipher.ts';
 
@@ -44,7 +44,7 @@ export type AppContext = {
 };
 
 export type ContextOptions = {
-  /** BullMQ and budget key prefix (tests use their own). */
+  /** Overrides REDIS_PREFIX (tests use their own). */
   redisPrefix?: string;
   /** HubSpot's limits by default; tests shrink them to match a sandbox. */
   budgetLimits?: BudgetLimits;
@@ -59,8 +59,8 @@ export function createAppContext(env: Env, options: ContextOptions = {}): AppCon
   const db = createPool(env.DATABASE_URL);
   db.on('error', (error) => log.error({ err: error }, 'idle Postgres client failed'));
   const redis = createRedisConnection(env.REDIS_URL);
-  const prefix = options.redisPrefix ?? 'cl';
-  const queues = createQueueSet({ connection: redis, prefix: `${prefix}:bull` });
+  const prefix = options.redisPrefix ?? env.REDIS_PREFIX;
+  const queues = createQueueSet({ connection: redis, prefix: bullPrefix(prefix) });
   const queueDeps: QueueDeps = { db, queues, log };
   const oauth = createOAuthApi({
     basePath: env.HUBSPOT_API_BASE_URL,

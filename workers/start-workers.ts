@@ -6,7 +6,7 @@ import type { AnyJobDefinition } from '../server/jobs/definition.ts';
 import { indexDefinitions, JOB_DEFINITIONS } from '../server/jobs/registry.ts';
 import { createLogger, type Logger } from '../server/logging/logger.ts';
 import { recordIntentFailure } from '../server/queue/job-intents.ts';
-import { createQueueSet, type QueueSet } from '../server/queue/queue-set.ts';
+import { bullPrefix, createQueueSet, type QueueSet } from '../server/queue/queue-set.ts';
 import { reconcile, type ReconcileReport } from '../server/queue/reconcile.ts';
 import { createRedisConnection } from '../server/queue/redis-connection.ts';
 import { closeWorkers } from './close-workers.ts';
@@ -25,7 +25,7 @@ export type StartWorkersOptions = {
   readonly env: Env;
   readonly processors: readonly ProcessorEntry[];
   readonly log?: Logger;
-  /** BullMQ's Redis key prefix. */
+  /** BullMQ's Redis key prefix; by default the one the server's queues use (from REDIS_PREFIX). */
   readonly prefix?: string;
   /** How long `stop` waits for running jobs; below a typical 30 s termination grace period. */
   readonly shutdownTimeoutMs?: number;
@@ -63,7 +63,7 @@ export function startWorkers(options: StartWorkersOptions): RunningWorkers {
   connection.on('error', (error: Error) => log.warn({ problem: error.message }, 'redis connection error'));
   const pool = createPool(env.DATABASE_URL);
   pool.on('error', (error) => log.warn({ problem: error.message }, 'idle postgres client error'));
-  const queues = createQueueSet({ connection, prefix: options.prefix });
+  const queues = createQueueSet({ connection, prefix: options.prefix ?? bullPrefix(env.REDIS_PREFIX) });
   const definitions = withProcessorDefinitions(options.processors);
 
   const reconciler = createReconciler(() => reconcile({ db: pool, queues, log, definitions }), log);
@@ -132,7 +132,7 @@ function startQueueWorker(
   };
   const worker = new Worker<unknown, void>(queue, processor, {
     connection: context.connection,
-    prefix: context.options.prefix,
+    prefix: context.deps.queues.prefix,
     concurrency: context.options.env.WORKER_CONCURRENCY,
     maxStalledCount: MAX_STALLED_COUNT,
     ...context.options.tuning,

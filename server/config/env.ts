@@ -41,6 +41,11 @@ const EnvSchema = z
     PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
     DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/closed_loop'),
     REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+    /** Every Redis key of the app starts with it (queues, budgets, locks), so apps can share a Redis. */
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default('cl'),
     HUBSPOT_APP_ID: z.string().regex(/^\d+$/, 'is a number (HubSpot app ids are numeric)').default('1000001'),
     HUBSPOT_CLIENT_ID: z.string().min(1).default('closed-loop-dev-client'),
     HUBSPOT_CLIENT_SECRET: z.string().min(16).optional(),

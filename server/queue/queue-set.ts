@@ -14,6 +14,11 @@ export type QueueSet = {
   close(): Promise<void>;
 };
 
+/** BullMQ's key prefix for an app prefix: the server (producing) and the workers (consuming) must agree. */
+export function bullPrefix(appPrefix: string): string {
+  return `${appPrefix}:bull`;
+}
+
 export function createQueueSet(options: { connection: Redis; prefix?: string }): QueueSet {
   const prefix = options.prefix ?? 'bull';
   const queues = new Map<string, Queue<unknown>>();

@@ -51,9 +51,7 @@ export const RULES: Rule[] = [
   {
     name: 'production code never reaches the sandbox or the tests',
     applies: (file) =>
-      (under('server')(file) || under('workers')(file)) &&
-      !under('server/sandbox')(file) &&
-      !usesSandbox(file),
+      (under('server')(file) || under('workers')(file)) && !under('server/sandbox')(file) && !usesSandbox(file),
     check: ({ resolved }) =>
       resolved && (under('server/sandbox')(resolved) || under('tests')(resolved)) ? `imports ${resolved}` : undefined,
   },
@@ -77,7 +75,9 @@ export function importsOf(file: string, source: string): Import[] {
   return importedFiles.map(({ fileName: specifier }) => ({
     from: file,
     specifier,
-    resolved: isPackage(specifier) ? undefined : path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)),
+    resolved: isPackage(specifier)
+      ? undefined
+      : path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)),
   }));
 }
 

@@ -40,7 +40,7 @@ describe('tenancy', () => {
     expect((await loadTokens(db.pool, a))?.portalId).toBe(a);
     expect((await loadTokens(db.pool, b))?.portalId).toBe(b);
     expect((await latestDefinitions(db.pool, a))?.version).toBe(1);
-    expect((await findPortal(db.pool, a + 100))).toBeUndefined();
+    expect(await findPortal(db.pool, a + 100)).toBeUndefined();
   });
 
   it("never hands one portal's token to the other", async () => {
@@ -54,7 +54,9 @@ describe('tenancy', () => {
       expect(other.tokens.accessToken(token)).toBeUndefined();
       // A token sealed for one portal does not even open as the other portal's.
       const row = (await loadTokens(db.pool, mine.portalId))!;
-      expect(() => cipher.open({ keyId: row.keyId, blob: row.accessTokenEnc }, `portal:${other.portalId}:access`)).toThrow();
+      expect(() =>
+        cipher.open({ keyId: row.keyId, blob: row.accessTokenEnc }, `portal:${other.portalId}:access`),
+      ).toThrow();
     }
   });
 });

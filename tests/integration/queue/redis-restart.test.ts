@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../../server/config/env.ts';
 import { enqueue } from '../../../server/queue/enqueue.ts';
-import { createQueueSet, type QueueSet } from '../../../server/queue/queue-set.ts';
+import { bullPrefix, createQueueSet, type QueueSet } from '../../../server/queue/queue-set.ts';
 import { createRedisConnection } from '../../../server/queue/redis-connection.ts';
 import { defineProcessor } from '../../../workers/processor.ts';
 import { startWorkers, type RunningWorkers } from '../../../workers/start-workers.ts';
@@ -30,8 +30,8 @@ beforeAll(async () => {
   redis = await startRedisServer();
   connection = createRedisConnection(redis.url);
   connection.on('error', () => undefined); // the producer sees the restart too; it reconnects by itself
-  queues = createQueueSet({ connection });
   const env = parseEnv({ DATABASE_URL: db.url, REDIS_URL: redis.url, NODE_ENV: 'test', WORKER_CONCURRENCY: '4' });
+  queues = createQueueSet({ connection, prefix: bullPrefix(env.REDIS_PREFIX) });
   const processor = defineProcessor(effectJob, async (payload, context) => {
     if (++started > FREE_RUNS) await gate.promise;
     await recordEffect(context.db, payload.key);

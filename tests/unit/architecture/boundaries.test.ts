@@ -5,7 +5,9 @@ const check = (path: string, source: string) => findViolations([{ path, source }
 
 describe('architecture boundaries', () => {
   it('lets domain code use zod and its own modules', () => {
-    expect(check('server/domain/policy/schema.ts', `import { z } from 'zod';\nimport { x } from './stages.ts';`)).toEqual([]);
+    expect(
+      check('server/domain/policy/schema.ts', `import { z } from 'zod';\nimport { x } from './stages.ts';`),
+    ).toEqual([]);
   });
 
   it.each([

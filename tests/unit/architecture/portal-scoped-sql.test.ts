@@ -11,7 +11,9 @@ const PORTAL_TABLES =
 const DIR = 'server/db/repositories';
 
 function statements(source: string): string[] {
-  return [...source.matchAll(/`([^`]*)`/g)].map((m) => m[1]!).filter((sql) => /\b(SELECT|INSERT|UPDATE|DELETE)\b/i.test(sql));
+  return [...source.matchAll(/`([^`]*)`/g)]
+    .map((m) => m[1]!)
+    .filter((sql) => /\b(SELECT|INSERT|UPDATE|DELETE)\b/i.test(sql));
 }
 
 describe('repository SQL', () => {
