@@ -44,7 +44,7 @@ const EnvSchema = z
     /** Every Redis key of the app starts with it (queues, budgets, locks), so apps can share a Redis. */
     REDIS_PREFIX: z
       .string()
-      .regex(/^[A-Za-z0-9_-]+$/)
+      .regex(/^[A-Za-z0-9_:-]+$/, 'may hold letters, digits, _, - and :')
       .default('cl'),
     HUBSPOT_APP_ID: z.string().regex(/^\d+$/, 'is a number (HubSpot app ids are numeric)').default('1000001'),
     HUBSPOT_CLIENT_ID: z.string().min(1).default('closed-loop-dev-client'),
