@@ -10,6 +10,7 @@ import { TokenVault } from './hubspot/token-vault.ts';
 import { completeInstall, type InstallOutcome } from './install/complete-install.ts';
 import type { DeletionReport } from './install/delete-portal.ts';
 import { uninstallPortal } from './install/uninstall-portal.ts';
+import { PORTAL_PURGE_EVERY_MS, PORTAL_PURGE_SCHEDULE, portalPurge } from './jobs/portal-purge.job.ts';
 import { syncFull } from './jobs/sync-full.job.ts';
 import { syncIncremental } from './jobs/sync-incremental.job.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
@@ -76,6 +77,14 @@ export function createAppContext(env: Env, options: ContextOptions = {}): AppCon
     onNeedsReauth: async (portalId) => {
       log.warn({ portalId }, 'portal needs re-authorization; its schedules are stopped');
       await removePortalSchedules(queueDeps, portalId);
+      // HubSpot's uninstall signal: the data goes after the grace period unless the admin reinstalls.
+      await addPortalSchedule(queueDeps, {
+        portalId,
+        key: PORTAL_PURGE_SCHEDULE,
+        definition: portalPurge,
+        payload: { portalId },
+        cadence: { everyMs: PORTAL_PURGE_EVERY_MS },
+      });
     },
   });
   const budget = new RequestBudget(redis, {
@@ -101,6 +110,7 @@ export function createAppContext(env: Env, options: ContextOptions = {}): AppCon
     return client;
   };
   const startSync = async (portalId: number) => {
+    await removePortalSchedules(queueDeps, portalId, [PORTAL_PURGE_SCHEDULE]);
     await enqueue(queueDeps, syncFull, { portalId }, { runKey: 'install' });
     await addPortalSchedule(queueDeps, {
       portalId,

@@ -2,7 +2,8 @@
 // until SIGTERM or SIGINT, then shuts down gracefully and exits 0.
 import { loadEnv } from '../server/config/env.ts';
 import { createLogger } from '../server/logging/logger.ts';
-import { PROCESSORS } from './processors/registry.ts';
+import { createAppContext } from '../server/context.ts';
+import { createProcessors } from './processors/registry.ts';
 import { startWorkers } from './start-workers.ts';
 
 /** Resolves on the first SIGTERM/SIGINT. A second one gets Node's default (immediate exit). */
@@ -15,9 +16,11 @@ function shutdownSignal(): Promise<NodeJS.Signals> {
 const env = loadEnv();
 const log = createLogger({ level: env.LOG_LEVEL, name: 'workers' });
 const signalled = shutdownSignal();
-const running = startWorkers({ env, processors: PROCESSORS, log });
+const app = createAppContext(env, { name: 'workers' });
+const running = startWorkers({ env, processors: createProcessors(app), log });
 const signal = await signalled;
 log.info({ signal }, 'shutdown requested');
 const { drained } = await running.stop();
+await app.close();
 log.info({ drained }, 'exiting');
 process.exit(0);

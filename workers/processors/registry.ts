@@ -1,8 +1,12 @@
+import type { AppContext } from '../../server/context.ts';
 import type { ProcessorEntry } from '../processor.ts';
+import { portalPurgeProcessor } from './portal-purge.ts';
 
 /**
- * The processors this worker process runs, one per job definition (`defineProcessor(definition, fn)`).
- * Jobs whose definition has no processor here wait in Redis until a worker that has one takes them.
- * Empty until the sync and webhook issues add theirs; tests register their own.
+ * The processors this worker process runs, one per job definition (`defineProcessor(definition, fn)`),
+ * built over the process's app context. Jobs whose definition has no processor here wait in Redis
+ * until a worker that has one takes them. Tests register their own.
  */
-export const PROCESSORS: readonly ProcessorEntry[] = [];
+export function createProcessors(app: AppContext): ProcessorEntry[] {
+  return [portalPurgeProcessor({ graceMs: app.env.UNINSTALL_GRACE_HOURS * 3_600_000, uninstall: app.uninstall })];
+}
