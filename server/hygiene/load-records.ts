@@ -1,0 +1,147 @@
+import type { Queryable } from '../db/pool.ts';
+import type { CrmObject } from '../domain/policy/index.ts';
+import type { DuplicateCandidate, RecordInput } from '../domain/hygiene/index.ts';
+
+/**
+ * Reads records from the mirror in the shape the hygiene engine takes: properties, stage history
+ * (from stage_events, as HubSpot's propertiesWithHistory), associated records and checklist state.
+ * One query per kind of data for a whole batch of ids, so a batch costs the same few round trips
+ * whatever its size.
+ */
+
+const TABLE: Record<CrmObject, 'contacts' | 'companies' | 'deals' | 'tickets'> = {
+  contact: 'contacts',
+  company: 'companies',
+  deal: 'deals',
+  ticket: 'tickets',
+};
+
+type Row = { id: string; properties: Record<string, string | null>; created_at: Date; updated_at: Date };
+
+/** Ids of a type's live records after `afterId`, in id order (keyset paging). */
+export async function nextRecordIds(
+  db: Queryable,
+  portalId: number,
+  objectType: CrmObject,
+  afterId: number,
+  limit: number,
+): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT id FROM crm_records WHERE portal_id = $1 AND object_type = $2 AND NOT archived AND id > $3
+      ORDER BY id LIMIT $4`,
+    [portalId, TABLE[objectType], afterId, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function loadRecords(
+  db: Queryable,
+  portalId: number,
+  objectType: CrmObject,
+  ids: number[],
+): Promise<RecordInput[]> {
+  if (ids.length === 0) return [];
+  const table = TABLE[objectType];
+  const records = await db.query<Row>(
+    `SELECT id::text AS id, properties, created_at, updated_at FROM crm_records
+      WHERE portal_id = $1 AND object_type = $2 AND id = ANY($3::bigint[]) ORDER BY id`,
+    [portalId, table, ids],
+  );
+  const history = await db.query<{
+    object_id: string;
+    property: string;
+    value: string;
+    occurred_at: Date;
+    source_type: string | null;
+  }>(
+    `SELECT object_id::text AS object_id, property, value, occurred_at, source_type FROM stage_events
+      WHERE portal_id = $1 AND object_type = $2 AND object_id = ANY($3::bigint[])`,
+    [portalId, table, ids],
+  );
+  const associated = await loadAssociated(db, portalId, table, ids);
+  const byId = new Map<string, RecordInput>();
+  for (const row of records.rows) {
+    const ownerId = row.properties.hubspot_owner_id;
+    byId.set(row.id, {
+      objectType,
+      id: row.id,
+      properties: row.properties,
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+      ...(ownerId ? { ownerId } : {}),
+      propertiesWithHistory: {},
+      associations: associated.get(row.id) ?? [],
+    });
+  }
+  for (const entry of history.rows) {
+    const record = byId.get(entry.object_id);
+    if (!record?.propertiesWithHistory) continue;
+    (record.propertiesWithHistory[entry.property] ??= []).push({
+      value: entry.value,
+      timestamp: entry.occurred_at.toISOString(),
+      ...(entry.source_type ? { sourceType: entry.source_type } : {}),
+    });
+  }
+  return [...byId.values()];
+}
+
+/**
+ * The records each id is associated with, in both directions of the stored pairs. Deals carry their
+ * properties (a ticket's contract-id check reads them); the others only their ids.
+ */
+async function loadAssociated(
+  db: Queryable,
+  portalId: number,
+  table: string,
+  ids: number[],
+): Promise<Map<string, RecordInput['associations']>> {
+  const { rows } = await db.query<{
+    id: string;
+    other_type: string;
+    other_id: string;
+    properties: Record<string, string | null> | null;
+  }>(
+    `SELECT a.id::text AS id, a.other_type, a.other_id::text AS other_id, d.properties
+       FROM (SELECT from_id AS id, to_type AS other_type, to_id AS other_id FROM associations
+              WHERE portal_id = $1 AND from_type = $2 AND from_id = ANY($3::bigint[])
+             UNION ALL
+             SELECT to_id, from_type, from_id FROM associations
+              WHERE portal_id = $1 AND to_type = $2 AND to_id = ANY($3::bigint[])) a
+       LEFT JOIN deals d ON a.other_type = 'deals' AND d.portal_id = $1 AND d.id = a.other_id`,
+    [portalId, table, ids],
+  );
+  const singular: Record<string, CrmObject> = {
+    contacts: 'contact',
+    companies: 'company',
+    deals: 'deal',
+    tickets: 'ticket',
+  };
+  const result = new Map<string, NonNullable<RecordInput['associations']>>();
+  for (const row of rows) {
+    const objectType = singular[row.other_type];
+    if (!objectType) continue;
+    const list = result.get(row.id) ?? [];
+    list.push({ objectType, id: row.other_id, ...(row.properties ? { properties: row.properties } : {}) });
+    result.set(row.id, list);
+  }
+  return result;
+}
+
+/** Every record that can take part in a duplicate group: only the property each rule compares is read. */
+export async function loadDuplicateCandidates(
+  db: Queryable,
+  portalId: number,
+  rules: readonly { object: CrmObject; property: string }[],
+): Promise<DuplicateCandidate[]> {
+  const candidates: DuplicateCandidate[] = [];
+  for (const rule of rules) {
+    const { rows } = await db.query<{ id: string; value: string | null }>(
+      `SELECT id::text AS id, properties ->> $3 AS value FROM crm_records
+        WHERE portal_id = $1 AND object_type = $2 AND NOT archived AND coalesce(properties ->> $3, '') <> ''`,
+      [portalId, TABLE[rule.object], rule.property],
+    );
+    for (const row of rows)
+      candidates.push({ objectType: rule.object, id: row.id, properties: { [rule.property]: row.value } });
+  }
+  return candidates;
+}
