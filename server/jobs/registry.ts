@@ -1,11 +1,18 @@
 import type { AnyJobDefinition } from './definition.ts';
+import { hygieneEvaluate } from './hygiene-evaluate.job.ts';
 import { portalPurge } from './portal-purge.job.ts';
 import { syncFull } from './sync-full.job.ts';
 import { syncIncremental } from './sync-incremental.job.ts';
 import { webhooksDrain } from './webhooks-drain.job.ts';
 
 /** Every job the app knows. Reconcile uses it to re-queue intents and schedules by name. */
-export const JOB_DEFINITIONS: readonly AnyJobDefinition[] = [syncFull, syncIncremental, webhooksDrain, portalPurge];
+export const JOB_DEFINITIONS: readonly AnyJobDefinition[] = [
+  syncFull,
+  syncIncremental,
+  webhooksDrain,
+  hygieneEvaluate,
+  portalPurge,
+];
 
 /** Definitions by name; throws on a duplicate name, which would make routing ambiguous. */
 export function indexDefinitions(definitions: readonly AnyJobDefinition[]): ReadonlyMap<string, AnyJobDefinition> {

@@ -1,6 +1,8 @@
 import type { AppContext } from '../../server/context.ts';
 import type { ProcessorEntry } from '../processor.ts';
+import { hygieneEvaluateProcessor } from './hygiene-evaluate.ts';
 import { portalPurgeProcessor } from './portal-purge.ts';
+import { syncFullProcessor } from './sync-full.ts';
 
 /**
  * The processors this worker process runs, one per job definition (`defineProcessor(definition, fn)`),
@@ -8,5 +10,8 @@ import { portalPurgeProcessor } from './portal-purge.ts';
  * until a worker that has one takes them. Tests register their own.
  */
 export function createProcessors(app: AppContext): ProcessorEntry[] {
-  return [portalPurgeProcessor({ graceMs: app.env.UNINSTALL_GRACE_HOURS * 3_600_000, uninstall: app.uninstall })];
+  return [
+    portalPurgeProcessor({ graceMs: app.env.UNINSTALL_GRACE_HOURS * 3_600_000, uninstall: app.uninstall }),
+    syncFullProcessor({ clientFor: app.clientFor, counters: app.counters }),
+  ];
 }
