@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
 /**
- * `closed-loop-portal-fixture/1`: one portal as a JSON document (see /work/shared/portal-fixture.md).
+ * `closed-loop-portal-fixture/1`: one portal as a JSON document (the format: tests/fixtures/README.md).
  * This schema is the sandbox's own; the app never imports it. Timestamps are ISO 8601 UTC strings and
  * stay strings here: the store turns them into epoch milliseconds.
  */
