@@ -31,6 +31,8 @@ export type AppContext = {
   log: Logger;
   db: pg.Pool;
   redis: Redis;
+  /** Every Redis key of this context starts with it. */
+  redisPrefix: string;
   queues: QueueSet;
   queueDeps: QueueDeps;
   oauth: OAuthApi;
@@ -125,6 +127,7 @@ export function createAppContext(env: Env, options: ContextOptions = {}): AppCon
     log,
     db,
     redis,
+    redisPrefix: prefix,
     queues,
     queueDeps,
     oauth,

@@ -55,6 +55,8 @@ const EnvSchema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     /** Bearer token of the operator API (portal deletion on request); the API is off without it. */
     OPERATOR_API_TOKEN: z.string().min(24).optional(),
+    /** Ingest API requests a key may make per minute. */
+    INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     /** How long a portal that stopped answering (needs re-auth) keeps its data before deletion. */
     UNINSTALL_GRACE_HOURS: z.coerce.number().min(0).default(72),
   })
