@@ -17,6 +17,15 @@ export type MirrorFixture = {
   owners: { id: string; email: string; firstName?: string; lastName?: string }[];
   objects: Record<'contacts' | 'companies' | 'deals' | 'tickets', FixtureObject[]>;
   associations: { from: { type: string; id: string }; to: { type: string; id: string } }[];
+  events?: {
+    id: string;
+    eventType: string;
+    objectType: string;
+    objectId: string;
+    occurredAt: string;
+    properties: Record<string, string>;
+  }[];
+  ingest?: { touches: Record<string, unknown>[] };
 };
 
 const STAGE_PROPERTIES = new Set(['lifecyclestage', 'dealstage', 'hs_pipeline_stage']);
@@ -51,6 +60,32 @@ export async function seedMirror(db: pg.Pool, fixture: MirrorFixture): Promise<v
         }
       }
     }
+  }
+  for (const e of fixture.events ?? []) {
+    await db.query(
+      `INSERT INTO hubspot_events (portal_id, id, event_type, object_type, object_id, occurred_at, properties)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [portalId, e.id, e.eventType, e.objectType, e.objectId, e.occurredAt, e.properties],
+    );
+  }
+  // The demo sends ingest touch i as `ingest-<i>`; emails are stored trimmed and lower-cased, as the API does.
+  for (const [i, t] of (fixture.ingest?.touches ?? []).entries()) {
+    const email = typeof t.contactEmail === 'string' ? t.contactEmail.trim().toLowerCase() : null;
+    await db.query(
+      `INSERT INTO ingested_touches (portal_id, id, occurred_at, channel, campaign_id, offer_id, content_id, contact_id, contact_email)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        portalId,
+        `ingest-${i}`,
+        t.occurredAt,
+        t.channel,
+        t.campaignId ?? null,
+        t.offerId ?? null,
+        t.contentId ?? null,
+        t.contactId ?? null,
+        email,
+      ],
+    );
   }
   for (const { from, to } of fixture.associations) {
     const [a, b] = from.type < to.type ? [from, to] : [to, from];

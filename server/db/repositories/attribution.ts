@@ -1,0 +1,89 @@
+import type { Queryable } from '../pool.ts';
+
+export type TouchRow = {
+  id: string;
+  source: 'hubspot_event' | 'ingest' | 'derived';
+  contactId: number;
+  occurredAt: Date;
+  channel: string;
+  trackable: boolean;
+  campaignId: string | null;
+  offerId: string | null;
+  contentId: string | null;
+};
+
+/**
+ * Replaces a portal's touches with the given set. Touches are derived (from events, ingested rows and
+ * contacts under the current definitions), so the derivation's output is the whole truth. Run in a
+ * transaction with the credits that use them.
+ */
+export async function replaceTouches(db: Queryable, portalId: number, touches: TouchRow[]): Promise<void> {
+  await db.query(`DELETE FROM touches WHERE portal_id = $1`, [portalId]);
+  const rows = touches.map((t) => ({
+    id: t.id,
+    source: t.source,
+    contact_id: t.contactId,
+    occurred_at: t.occurredAt.toISOString(),
+    channel: t.channel,
+    trackable: t.trackable,
+    campaign_id: t.campaignId,
+    offer_id: t.offerId,
+    content_id: t.contentId,
+  }));
+  await db.query(
+    `INSERT INTO touches (portal_id, id, source, contact_id, occurred_at, channel, trackable, campaign_id, offer_id, content_id)
+     SELECT $1, t.id, t.source, t.contact_id, t.occurred_at, t.channel, t.trackable, t.campaign_id, t.offer_id, t.content_id
+       FROM jsonb_to_recordset($2::jsonb) AS t(id text, source text, contact_id bigint, occurred_at timestamptz, channel text,
+                                               trackable boolean, campaign_id text, offer_id text, content_id text)`,
+    [portalId, JSON.stringify(rows)],
+  );
+}
+
+export type CreditRecord = {
+  dealId: number;
+  model: string;
+  kind: 'pipeline' | 'revenue';
+  touchId: string | null;
+  channel: string;
+  campaignId: string | null;
+  cents: number;
+};
+
+/** Replaces a portal's credits; an unattributed row is stored with touch id ''. */
+export async function replaceCredits(
+  db: Queryable,
+  portalId: number,
+  definitionsVersion: number,
+  credits: CreditRecord[],
+): Promise<void> {
+  await db.query(`DELETE FROM attribution_credits WHERE portal_id = $1`, [portalId]);
+  const rows = credits.map((c) => ({
+    deal_id: c.dealId,
+    model: c.model,
+    kind: c.kind,
+    touch_id: c.touchId ?? '',
+    channel: c.channel,
+    campaign_id: c.campaignId,
+    cents: c.cents,
+  }));
+  await db.query(
+    `INSERT INTO attribution_credits (portal_id, deal_id, model, kind, touch_id, channel, campaign_id, cents, definitions_version)
+     SELECT $1, c.deal_id, c.model, c.kind, c.touch_id, c.channel, c.campaign_id, c.cents, $2
+       FROM jsonb_to_recordset($3::jsonb) AS c(deal_id bigint, model text, kind text, touch_id text, channel text,
+                                               campaign_id text, cents bigint)`,
+    [portalId, definitionsVersion, JSON.stringify(rows)],
+  );
+}
+
+export async function listCredits(
+  db: Queryable,
+  portalId: number,
+): Promise<(CreditRecord & { definitionsVersion: number })[]> {
+  const { rows } = await db.query<CreditRecord & { definitionsVersion: number }>(
+    `SELECT deal_id AS "dealId", model, kind, NULLIF(touch_id, '') AS "touchId", channel, campaign_id AS "campaignId",
+            cents, definitions_version AS "definitionsVersion"
+       FROM attribution_credits WHERE portal_id = $1 ORDER BY deal_id, model, kind, touch_id`,
+    [portalId],
+  );
+  return rows;
+}
