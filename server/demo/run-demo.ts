@@ -1,4 +1,10 @@
+import { attributePortal } from '../attribution/attribute-portal.ts';
+import { createApiKey } from '../ingest/api-key.ts';
+import { hygieneEvaluate } from '../jobs/hygiene-evaluate.job.ts';
+import { enqueue } from '../queue/enqueue.ts';
 import type { RunningServer } from '../http/start-server.ts';
+import { createProcessors } from '../../workers/processors/registry.ts';
+import { startWorkers, type RunningWorkers } from '../../workers/start-workers.ts';
 import { startServer } from '../http/start-server.ts';
 import { startSandbox, type Sandbox } from '../sandbox/server.ts';
 import { freshDemoDatabase } from './demo-database.ts';
@@ -15,7 +21,16 @@ export type DemoOptions = {
 
 const REDIS_PREFIX = 'cl-demo';
 
-type DemoState = { options: DemoOptions; sandbox?: Sandbox; server?: RunningServer; databaseUrl?: string };
+type DemoState = {
+  options: DemoOptions;
+  sandbox?: Sandbox;
+  server?: RunningServer;
+  workers?: RunningWorkers;
+  databaseUrl?: string;
+  /** The fixture's clock: SLAs and days in stage are judged at it. */
+  now?: Date;
+  portalId?: number;
+};
 
 /**
  * The main job once, end to end, on a fixture: the sandbox portal plays HubSpot, the app installs into
@@ -27,6 +42,7 @@ export async function runDemo(options: DemoOptions): Promise<StagesOutcome> {
   try {
     return await runStages(STAGES, state, options.print);
   } finally {
+    await state.workers?.stop().catch(() => undefined);
     await state.server?.close().catch(() => undefined);
     await state.sandbox?.close().catch(() => undefined);
   }
@@ -38,6 +54,8 @@ const STAGES: Stage<DemoState>[] = [
     run: async (state) => {
       state.sandbox = await startSandbox({ fixture: state.options.fixturePath });
       const fixture = state.sandbox.exportFixture();
+      state.now = new Date(fixture.now);
+      state.portalId = state.sandbox.portalId;
       const counts = Object.entries(fixture.objects).map(([type, list]) => `${list.length} ${type}`);
       return { summary: `portal ${state.sandbox.portalId} at ${state.sandbox.url}: ${counts.join(', ')}` };
     },
@@ -54,7 +72,7 @@ const STAGES: Stage<DemoState>[] = [
     },
   },
   {
-    name: 'server',
+    name: 'server and workers',
     run: async (state) => {
       const sandboxUrl = state.sandbox!.url;
       state.server = await startServer({
@@ -63,13 +81,22 @@ const STAGES: Stage<DemoState>[] = [
           ...state.options.env,
           NODE_ENV: 'development',
           LOG_LEVEL: state.options.env.LOG_LEVEL ?? 'warn',
+          REDIS_PREFIX,
           DATABASE_URL: state.databaseUrl,
           HUBSPOT_API_BASE_URL: sandboxUrl,
           HUBSPOT_AUTHORIZE_URL: `${sandboxUrl}/oauth/authorize`,
         },
-        context: { name: 'demo', redisPrefix: REDIS_PREFIX },
+        context: { name: 'demo' },
       });
-      return { summary: `listening at ${state.server.url}` };
+      // The workers run the jobs the server queues, on the same Redis prefix, at the fixture's clock.
+      const now = state.now!;
+      state.workers = startWorkers({
+        env: state.server.env,
+        processors: createProcessors(state.server.context, { clock: () => now }),
+        log: state.server.context.log,
+      });
+      await state.workers.ready;
+      return { summary: `server at ${state.server.url}, workers on ${state.workers.workers.length} queues` };
     },
   },
   {
@@ -95,28 +122,69 @@ const STAGES: Stage<DemoState>[] = [
   },
   {
     name: 'sync',
-    run: async () => {
-      throw new StageNotBuiltError(
-        'the full sync of contacts, companies, deals, tickets, associations and events (issue #4)',
+    run: async (state, progress) => {
+      const { context } = state.server!;
+      const intent = await waitForJob(state, 'sync.full', progress);
+      const { rows } = await context.db.query<{ records: number; api_calls: number; rate_limited: number }>(
+        `SELECT records, api_calls, rate_limited FROM sync_runs WHERE portal_id = $1 AND kind = 'full' ORDER BY id DESC LIMIT 1`,
+        [state.portalId],
       );
+      const run = rows[0];
+      return {
+        summary: `${intent}; ${run?.records ?? 0} records, ${run?.api_calls ?? 0} API calls, ${run?.rate_limited ?? 0} rate-limited`,
+      };
     },
   },
   {
     name: 'ingest',
-    run: async () => {
-      throw new StageNotBuiltError("the ingest API for the fixture's offline touches and ad spend (issue #6)");
+    run: async (state) => {
+      const fixture = state.sandbox!.exportFixture() as {
+        ingest?: { touches?: Record<string, unknown>[]; spend?: unknown[] };
+      };
+      const touches = (fixture.ingest?.touches ?? []).map((t, i) => ({ ...t, id: `ingest-${i}` }));
+      const spend = fixture.ingest?.spend ?? [];
+      const { key } = await createApiKey(state.server!.context.db, state.portalId!, {
+        label: 'demo',
+        createdBy: 'demo',
+      });
+      const send = async (path: string, body: unknown) => {
+        const response = await fetch(`${state.server!.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+      };
+      if (touches.length > 0) await send('/ingest/v1/touches', { touches });
+      if (spend.length > 0) await send('/ingest/v1/spend', { spend });
+      return { summary: `${touches.length} offline touches and ${spend.length} spend rows through the ingest API` };
     },
   },
   {
     name: 'hygiene',
-    run: async () => {
-      throw new StageNotBuiltError('hygiene evaluation and the issue log (issue #5)');
+    run: async (state, progress) => {
+      const { context } = state.server!;
+      await enqueue(context.queueDeps, hygieneEvaluate, { portalId: state.portalId! }, { runKey: 'demo' });
+      await waitForJob(state, 'hygiene.evaluate', progress);
+      const { rows } = await context.db.query<{ code: string; n: number }>(
+        `SELECT split_part(code, ':', 1) AS code, count(*)::int AS n FROM findings
+          WHERE portal_id = $1 AND resolved_at IS NULL GROUP BY 1 ORDER BY 2 DESC, 1`,
+        [state.portalId],
+      );
+      return { summary: `open findings: ${rows.map((r) => `${r.code} ${r.n}`).join(', ') || 'none'}` };
     },
   },
   {
     name: 'attribution',
-    run: async () => {
-      throw new StageNotBuiltError('attribution credits (issue #6)');
+    run: async (state) => {
+      const summary = await attributePortal(state.server!.context.db, state.portalId!, { now: state.now! });
+      const share = (s: { ratio: number | null }) => (s.ratio === null ? 'n/a' : `${Math.round(s.ratio * 100)} %`);
+      return {
+        summary:
+          `${summary.touches} touches (${summary.trackableTouches} trackable), ${summary.creditRows} credit rows for ` +
+          `${summary.creditedDeals} deals; coverage ${share(summary.coverage.pipeline.deals)} of deals, ` +
+          `${share(summary.coverage.pipeline.amountCents)} of pipeline`,
+      };
     },
   },
   {
@@ -134,3 +202,28 @@ const STAGES: Stage<DemoState>[] = [
 ];
 
 export const DEMO_STAGE_NAMES = STAGES.map((s) => s.name);
+
+/** Waits for the newest job of a name to finish (the workers run it); its intent in Postgres says how it ended. */
+async function waitForJob(
+  state: DemoState,
+  name: string,
+  progress: (line: string) => void,
+  timeoutMs = 10 * 60_000,
+): Promise<string> {
+  const { db } = state.server!.context;
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const { rows } = await db.query<{ status: string; attempts: number; last_error: string | null }>(
+      `SELECT status, attempts, last_error FROM job_intents WHERE portal_id = $1 AND name = $2 ORDER BY created_at DESC LIMIT 1`,
+      [state.portalId, name],
+    );
+    const intent = rows[0];
+    if (intent?.status === 'completed') return `${name} completed`;
+    if (intent?.status === 'failed') throw new Error(`${name} failed: ${intent.last_error ?? 'no error recorded'}`);
+    const line = intent ? `${name}: attempt ${intent.attempts}` : `${name}: waiting to be queued`;
+    if (line !== last) progress((last = line));
+    if (Date.now() > deadline) throw new Error(`${name} did not finish within ${timeoutMs / 60_000} minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

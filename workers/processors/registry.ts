@@ -7,11 +7,13 @@ import { syncFullProcessor } from './sync-full.ts';
 /**
  * The processors this worker process runs, one per job definition (`defineProcessor(definition, fn)`),
  * built over the process's app context. Jobs whose definition has no processor here wait in Redis
- * until a worker that has one takes them. Tests register their own.
+ * until a worker that has one takes them. Tests register their own. `clock` pins "now" for the clock-
+ * dependent rules (the demo runs at its fixture's `now`).
  */
-export function createProcessors(app: AppContext): ProcessorEntry[] {
+export function createProcessors(app: AppContext, options: { clock?: () => Date } = {}): ProcessorEntry[] {
   return [
     portalPurgeProcessor({ graceMs: app.env.UNINSTALL_GRACE_HOURS * 3_600_000, uninstall: app.uninstall }),
     syncFullProcessor({ clientFor: app.clientFor, counters: app.counters }),
+    hygieneEvaluateProcessor(options.clock ? { clock: options.clock } : {}),
   ];
 }

@@ -25,6 +25,15 @@ describe('architecture boundaries', () => {
     expect(check('server/cli/demo.ts', `import { startSandbox } from '../sandbox/server.ts';`)).toEqual([]);
   });
 
+  it('lets only the demo start workers from server/', () => {
+    expect(
+      check('server/install/complete-install.ts', `import { startWorkers } from '../../workers/start-workers.ts';`),
+    ).toHaveLength(1);
+    expect(check('server/demo/run-demo.ts', `import { startWorkers } from '../../workers/start-workers.ts';`)).toEqual(
+      [],
+    );
+  });
+
   it('keeps the sandbox independent of the app it imitates HubSpot for', () => {
     expect(check('server/sandbox/objects.ts', `import { Env } from '../config/env.ts';`)).toHaveLength(1);
   });
