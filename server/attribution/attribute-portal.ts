@@ -1,8 +1,12 @@
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.ts';
+import { saveComputedProperties, type ComputedRow } from '../db/repositories/computed-properties.ts';
 import { replaceCredits, replaceTouches, type CreditRecord } from '../db/repositories/attribution.ts';
 import { latestDefinitions } from '../db/repositories/definitions.ts';
 import {
+  contactChannelProperties,
+  dealChannelProperties,
+  ticketChannelProperties,
   contactIndex,
   coverageOfDeals,
   createAttributionEngine,
@@ -57,8 +61,34 @@ export async function attributePortal(
   const rows: CreditRow[] = [];
   for (const deal of deals) engine.creditDeal(deal, index, rows);
 
+  // Section 8's channel properties, for write-back.
+  const now = options.now.getTime();
+  const channelRows: ComputedRow[] = [];
+  const add = (objectType: string, id: string, properties: Record<string, string | undefined>) => {
+    const defined = Object.fromEntries(
+      Object.entries(properties).filter((e): e is [string, string] => e[1] !== undefined),
+    );
+    if (Object.keys(defined).length > 0) channelRows.push({ objectType, objectId: Number(id), properties: defined });
+  };
+  for (const [contactId, contactTouches] of byContact)
+    add('contacts', contactId, contactChannelProperties(contactTouches, now, definitions));
+  const leadChannel = new Map<string, string | undefined>();
+  for (const deal of deals) {
+    const properties = dealChannelProperties(deal, index, now, definitions);
+    leadChannel.set(deal.id, properties.clr_lead_channel);
+    add('deals', deal.id, properties);
+  }
+  for (const ticket of await loadTicketDeals(db, portalId)) {
+    add(
+      'tickets',
+      ticket.id,
+      ticketChannelProperties(ticket.dealIds, (id) => leadChannel.get(id), definitions),
+    );
+  }
+
   const touches = [...byContact.values()].flat();
   await withTransaction(db, async (tx) => {
+    await saveComputedProperties(tx, portalId, 'attribution', options.now, channelRows);
     await replaceTouches(
       tx,
       portalId,
@@ -111,6 +141,22 @@ async function loadDeals(
           { inScope: staged !== undefined, stage: staged?.stage },
         ),
       );
+    }
+  }
+}
+
+/** Every live ticket with its associated deals' ids. */
+async function loadTicketDeals(db: pg.Pool, portalId: number): Promise<{ id: string; dealIds: string[] }[]> {
+  const tickets: { id: string; dealIds: string[] }[] = [];
+  for (let afterId = 0; ;) {
+    const ids = await nextRecordIds(db, portalId, 'ticket', afterId, 1_000);
+    if (ids.length === 0) return tickets;
+    afterId = ids.at(-1)!;
+    for (const record of await loadRecords(db, portalId, 'ticket', ids)) {
+      tickets.push({
+        id: record.id,
+        dealIds: (record.associations ?? []).filter((a) => a.objectType === 'deal').map((a) => a.id),
+      });
     }
   }
 }

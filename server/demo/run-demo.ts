@@ -1,6 +1,7 @@
 import { attributePortal } from '../attribution/attribute-portal.ts';
 import { createApiKey } from '../ingest/api-key.ts';
 import { hygieneEvaluate } from '../jobs/hygiene-evaluate.job.ts';
+import { writeBack } from '../writeback/write-back.ts';
 import { enqueue } from '../queue/enqueue.ts';
 import type { RunningServer } from '../http/start-server.ts';
 import { createProcessors } from '../../workers/processors/registry.ts';
@@ -189,8 +190,19 @@ const STAGES: Stage<DemoState>[] = [
   },
   {
     name: 'write-back',
-    run: async () => {
-      throw new StageNotBuiltError('write-back of computed properties (issue #7)');
+    run: async (state) => {
+      const { context } = state.server!;
+      const report = await writeBack(context.db, context.clientFor(state.portalId!), state.portalId!);
+      if (report.failed.length > 0) {
+        const first = report.failed[0]!;
+        throw new Error(
+          `${report.failed.length} records were refused, e.g. ${first.objectType} ${first.objectId}: ${first.message}`,
+        );
+      }
+      const records = Object.entries(report.records).map(([type, n]) => `${n} ${type}`);
+      return {
+        summary: `${report.calls} batch calls wrote ${report.properties} values on ${records.join(', ') || 'no records'}`,
+      };
     },
   },
   {

@@ -1,10 +1,12 @@
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.ts';
 import { latestDefinitions } from '../db/repositories/definitions.ts';
+import { saveComputedProperties } from '../db/repositories/computed-properties.ts';
 import { recordFindings } from '../db/repositories/findings.ts';
 import { evaluateRecord, findDuplicates, recordKey } from '../domain/hygiene/index.ts';
 import type { CrmObject } from '../domain/policy/index.ts';
 import { validateDefinitions } from '../domain/policy/serialize.ts';
+import { API_OBJECT_TYPE } from '../install/property-specs.ts';
 import { loadDuplicateCandidates, loadRecords, nextRecordIds } from './load-records.ts';
 
 export type EvaluationSummary = {
@@ -50,8 +52,20 @@ export async function evaluatePortalHygiene(
       const evaluations = records.map((record) =>
         evaluateRecord(record, definitions, options.now, { duplicates: duplicates.get(recordKey(record)) ?? [] }),
       );
-      const result = await withTransaction(db, (tx) =>
-        recordFindings(tx, portalId, {
+      const result = await withTransaction(db, async (tx) => {
+        // The values section 8 writes back, kept for write-back to compare with what HubSpot has.
+        await saveComputedProperties(
+          tx,
+          portalId,
+          'hygiene',
+          options.now,
+          evaluations.map((e) => ({
+            objectType: API_OBJECT_TYPE[e.objectType],
+            objectId: Number(e.objectId),
+            properties: e.properties,
+          })),
+        );
+        return recordFindings(tx, portalId, {
           definitionsVersion: latest.version,
           now: options.now,
           evaluated: evaluations.map((e) => ({ objectType: e.objectType, objectId: Number(e.objectId) })),
@@ -66,8 +80,8 @@ export async function evaluatePortalHygiene(
               ownerId: e.ownerId ?? null,
             })),
           ),
-        }),
-      );
+        });
+      });
       summary.records += evaluations.length;
       summary.open += result.open;
       summary.resolved += result.resolved;

@@ -1,0 +1,42 @@
+import type { Queryable } from '../pool.ts';
+
+export type ComputedRow = { objectType: string; objectId: number; properties: Record<string, string> };
+
+/** Stores one producer's values for a set of records (replacing that producer's earlier values for them). */
+export async function saveComputedProperties(
+  db: Queryable,
+  portalId: number,
+  source: 'hygiene' | 'attribution',
+  computedAt: Date,
+  rows: ComputedRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO computed_properties (portal_id, object_type, object_id, source, properties, computed_at)
+     SELECT $1, r.object_type, r.object_id, $2, r.properties, $3
+       FROM jsonb_to_recordset($4::jsonb) AS r(object_type text, object_id bigint, properties jsonb)
+     ON CONFLICT (portal_id, object_type, object_id, source)
+     DO UPDATE SET properties = EXCLUDED.properties, computed_at = EXCLUDED.computed_at`,
+    [
+      portalId,
+      source,
+      computedAt,
+      JSON.stringify(rows.map((r) => ({ object_type: r.objectType, object_id: r.objectId, properties: r.properties }))),
+    ],
+  );
+}
+
+/** Every record's computed values, the producers' maps merged (their property names never overlap). */
+export async function listComputedProperties(db: Queryable, portalId: number): Promise<ComputedRow[]> {
+  const { rows } = await db.query<{ objectType: string; objectId: number; parts: Record<string, string>[] }>(
+    `SELECT object_type AS "objectType", object_id AS "objectId", array_agg(properties ORDER BY source) AS parts
+       FROM computed_properties WHERE portal_id = $1
+      GROUP BY object_type, object_id ORDER BY object_type, object_id`,
+    [portalId],
+  );
+  return rows.map((r) => ({
+    objectType: r.objectType,
+    objectId: r.objectId,
+    properties: Object.assign({}, ...r.parts),
+  }));
+}
