@@ -6,12 +6,13 @@ import { migrate } from '../db/migrate.ts';
  * outputs and the demo never touches a developer's data.
  */
 export async function freshDemoDatabase(serverUrl: string, name = 'closed_loop_demo'): Promise<string> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`database name "${name}" must be lower-case letters, digits or _`);
   const admin = new URL(serverUrl);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
   try {
-    // The name is a constant of this module, never input.
+    // The name was checked against a strict pattern above.
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${name}`);
   } finally {

@@ -1,7 +1,8 @@
 import { attributePortal } from '../attribution/attribute-portal.ts';
 import { createApiKey } from '../ingest/api-key.ts';
 import { hygieneEvaluate } from '../jobs/hygiene-evaluate.job.ts';
-import { writeBack } from '../writeback/write-back.ts';
+import { writeBack, type WriteBackReport } from '../writeback/write-back.ts';
+import { writeDemoOutputs } from './outputs.ts';
 import { enqueue } from '../queue/enqueue.ts';
 import type { RunningServer } from '../http/start-server.ts';
 import { createProcessors } from '../../workers/processors/registry.ts';
@@ -15,12 +16,15 @@ import { runStages, StageNotBuiltError, type Stage, type StagesOutcome } from '.
 export type DemoOptions = {
   fixturePath: string;
   outDir: string;
+  /** The demo's own database (dropped and re-created) and Redis prefix; tests use their own. */
+  databaseName?: string;
+  redisPrefix?: string;
   /** The developer's environment; the demo overrides the database and HubSpot URLs with its own. */
   env: Record<string, string | undefined>;
   print: (line: string) => void;
 };
 
-const REDIS_PREFIX = 'cl-demo';
+const redisPrefixOf = (state: DemoState) => state.options.redisPrefix ?? 'cl-demo';
 
 type DemoState = {
   options: DemoOptions;
@@ -31,6 +35,7 @@ type DemoState = {
   /** The fixture's clock: SLAs and days in stage are judged at it. */
   now?: Date;
   portalId?: number;
+  writeBack?: WriteBackReport;
 };
 
 /**
@@ -65,8 +70,11 @@ const STAGES: Stage<DemoState>[] = [
     name: 'database',
     run: async (state) => {
       const serverUrl = state.options.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-      state.databaseUrl = await freshDemoDatabase(serverUrl);
-      const cleared = await clearDemoRedis(state.options.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX);
+      state.databaseUrl = await freshDemoDatabase(serverUrl, state.options.databaseName);
+      const cleared = await clearDemoRedis(
+        state.options.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        redisPrefixOf(state),
+      );
       return {
         summary: `fresh, migrated database ${new URL(state.databaseUrl).pathname.slice(1)}; ${cleared} Redis keys of the last run cleared`,
       };
@@ -82,7 +90,7 @@ const STAGES: Stage<DemoState>[] = [
           ...state.options.env,
           NODE_ENV: 'development',
           LOG_LEVEL: state.options.env.LOG_LEVEL ?? 'warn',
-          REDIS_PREFIX,
+          REDIS_PREFIX: redisPrefixOf(state),
           DATABASE_URL: state.databaseUrl,
           HUBSPOT_API_BASE_URL: sandboxUrl,
           HUBSPOT_AUTHORIZE_URL: `${sandboxUrl}/oauth/authorize`,
@@ -177,9 +185,13 @@ const STAGES: Stage<DemoState>[] = [
   },
   {
     name: 'attribution',
-    run: async (state) => {
+    run: async (state, progress) => {
       const summary = await attributePortal(state.server!.context.db, state.portalId!, { now: state.now! });
       const share = (s: { ratio: number | null }) => (s.ratio === null ? 'n/a' : `${Math.round(s.ratio * 100)} %`);
+      for (const model of ['first_touch', 'w_shaped']) {
+        for (const kind of ['pipeline', 'revenue'])
+          progress(`${model} ${kind}: ${await topChannels(state, model, kind)}`);
+      }
       return {
         summary:
           `${summary.touches} touches (${summary.trackableTouches} trackable), ${summary.creditRows} credit rows for ` +
@@ -193,6 +205,7 @@ const STAGES: Stage<DemoState>[] = [
     run: async (state) => {
       const { context } = state.server!;
       const report = await writeBack(context.db, context.clientFor(state.portalId!), state.portalId!);
+      state.writeBack = report;
       if (report.failed.length > 0) {
         const first = report.failed[0]!;
         throw new Error(
@@ -207,13 +220,34 @@ const STAGES: Stage<DemoState>[] = [
   },
   {
     name: 'outputs',
-    run: async () => {
-      throw new StageNotBuiltError('portal.json, report.json, findings.jsonl and credits.jsonl (issue #7)');
+    run: async (state) => {
+      const written = await writeDemoOutputs({
+        db: state.server!.context.db,
+        portalId: state.portalId!,
+        now: state.now!,
+        outDir: state.options.outDir,
+        portalJson: state.sandbox!.exportFixtureJson(),
+        writeBack: state.writeBack!,
+      });
+      return {
+        summary: `portal.json, report.json, ${written.findings} findings and ${written.credits} credits in ${state.options.outDir}`,
+      };
     },
   },
 ];
 
 export const DEMO_STAGE_NAMES = STAGES.map((s) => s.name);
+
+/** The three channels with the most credit under a model and kind, in dollars. */
+async function topChannels(state: DemoState, model: string, kind: string): Promise<string> {
+  const { rows } = await state.server!.context.db.query<{ channel: string; cents: string }>(
+    `SELECT channel, sum(cents)::text AS cents FROM attribution_credits
+      WHERE portal_id = $1 AND model = $2 AND kind = $3 GROUP BY channel ORDER BY sum(cents) DESC, channel LIMIT 3`,
+    [state.portalId, model, kind],
+  );
+  const dollars = (cents: string) => `$${Math.round(Number(cents) / 100).toLocaleString('en-US')}`;
+  return rows.map((r) => `${r.channel} ${dollars(r.cents)}`).join(', ') || 'no credit';
+}
 
 /** Waits for the newest job of a name to finish (the workers run it); its intent in Postgres says how it ended. */
 async function waitForJob(

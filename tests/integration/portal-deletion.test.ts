@@ -61,6 +61,18 @@ async function seedPortal(portalId: number): Promise<void> {
     `INSERT INTO job_intents (id, portal_id, queue, name, payload) VALUES ('job-' || $1::text, $1::bigint, 'sync', 'sync.full', '{}')`,
   );
   await q(
+    `INSERT INTO hubspot_events (portal_id, id, event_type, object_type, object_id, occurred_at) VALUES ($1, 'ev-1', 'e_visited_page', 'contacts', 1, now())`,
+  );
+  await q(
+    `INSERT INTO computed_properties (portal_id, object_type, object_id, source, properties, computed_at) VALUES ($1, 'deals', 1, 'hygiene', '{}', now())`,
+  );
+  await q(
+    `INSERT INTO api_keys (portal_id, id, secret_hash, label, created_by) VALUES ($1::bigint, 'k' || $1::text, '\\x00', 'test', 'test')`,
+  );
+  await q(
+    `INSERT INTO ingested_touches (portal_id, id, occurred_at, channel, contact_email) VALUES ($1, 'ingest-0', now(), 'events', 'a@example.com')`,
+  );
+  await q(
     `INSERT INTO job_schedules (portal_id, key, queue, name, every_ms) VALUES ($1, 'incremental', 'sync', 'sync.incremental', 900000)`,
   );
 }
