@@ -11,7 +11,7 @@ import { startServer } from '../http/start-server.ts';
 import { startSandbox, type Sandbox } from '../sandbox/server.ts';
 import { freshDemoDatabase } from './demo-database.ts';
 import { clearDemoRedis } from './demo-redis.ts';
-import { runStages, StageNotBuiltError, type Stage, type StagesOutcome } from './stages.ts';
+import { runStages, type Stage, type StagesOutcome } from './stages.ts';
 
 export type DemoOptions = {
   fixturePath: string;
@@ -40,8 +40,8 @@ type DemoState = {
 
 /**
  * The main job once, end to end, on a fixture: the sandbox portal plays HubSpot, the app installs into
- * it over OAuth, syncs, checks, attributes and writes back, and the outputs land in `outDir`. Stages
- * that aren't built yet stop the run with their name (see README "Status").
+ * it over OAuth, syncs, checks, attributes and writes back, and the outputs land in `outDir`. The first
+ * stage that fails stops the run with its name and reason.
  */
 export async function runDemo(options: DemoOptions): Promise<StagesOutcome> {
   const state: DemoState = { options };

@@ -1,18 +1,10 @@
 /**
  * The demo as a list of named stages run in order. Each prints when it starts and what it did; the
- * first that fails (or isn't built yet) stops the run with its name and reason, so the exit code
- * never claims more than what really ran.
+ * first that fails stops the run with its name and reason, so the exit code never claims more than
+ * what really ran.
  */
 export type StageResult = { summary: string };
 export type Stage<C> = { name: string; run: (context: C, progress: (line: string) => void) => Promise<StageResult> };
-
-/** A stage whose code doesn't exist yet: the demo says so instead of pretending. */
-export class StageNotBuiltError extends Error {
-  constructor(what: string) {
-    super(`not built yet: ${what}`);
-    this.name = 'StageNotBuiltError';
-  }
-}
 
 export type StagesOutcome =
   | { ok: true; results: { name: string; summary: string; ms: number }[] }
@@ -21,7 +13,6 @@ export type StagesOutcome =
       results: { name: string; summary: string; ms: number }[];
       failedStage: string;
       reason: string;
-      notBuilt: boolean;
     };
 
 export async function runStages<C>(
@@ -41,7 +32,7 @@ export async function runStages<C>(
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       print(`      ✗ ${reason}`);
-      return { ok: false, results, failedStage: stage.name, reason, notBuilt: error instanceof StageNotBuiltError };
+      return { ok: false, results, failedStage: stage.name, reason };
     }
   }
   return { ok: true, results };
