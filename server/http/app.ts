@@ -1,10 +1,18 @@
 import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from '../logging/logger.ts';
 import { page } from './pages.ts';
+import { ingestRoutes, type IngestRouteDeps } from './routes/ingest.ts';
 import { oauthRoutes, type OAuthRouteDeps } from './routes/oauth.ts';
 import { operatorRoutes, type OperatorRouteDeps } from './routes/operator.ts';
+import { webhookRoutes, type WebhookRouteDeps } from './routes/webhooks.ts';
 
-export type HttpDeps = { log: Logger; oauth: Omit<OAuthRouteDeps, 'log'>; operator: OperatorRouteDeps };
+export type HttpDeps = {
+  log: Logger;
+  oauth: Omit<OAuthRouteDeps, 'log'>;
+  operator: OperatorRouteDeps;
+  ingest: IngestRouteDeps;
+  webhooks: Omit<WebhookRouteDeps, 'log'>;
+};
 
 /** The express app: routes per concern, one error handler that never leaks internals. */
 export function createHttpApp(deps: HttpDeps): express.Express {
@@ -14,6 +22,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.json({ ok: true });
   });
   app.use(oauthRoutes({ ...deps.oauth, log: deps.log }));
+  // Before any JSON parser: webhook signatures are checked on the raw body.
+  app.use(webhookRoutes({ ...deps.webhooks, log: deps.log }));
+  // Before the general JSON parser: ingest batches may be up to 1 MB.
+  app.use(ingestRoutes(deps.ingest));
   app.use(express.json({ limit: '100kb' }), operatorRoutes(deps.operator));
   app.use(errorHandler(deps.log));
   return app;

@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import { parseEnv, type Env } from '../config/env.ts';
 import { createAppContext, redirectUriOf, type AppContext, type ContextOptions } from '../context.ts';
 import { OAuthStateStore } from '../hubspot/oauth-state.ts';
+import { createWebhookIntake } from '../webhooks/intake.ts';
 import { createHttpApp } from './app.ts';
 
 export type RunningServer = { url: string; env: Env; context: AppContext; close(): Promise<void> };
@@ -40,6 +41,22 @@ export async function startServer(options: {
       install: context.install,
     },
     operator: { token: env.OPERATOR_API_TOKEN, uninstall: context.uninstall },
+    ingest: {
+      db: context.db,
+      redis: context.redis,
+      redisPrefix: context.redisPrefix,
+      rateLimit: { max: env.INGEST_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    },
+    webhooks: {
+      clientSecret: env.HUBSPOT_CLIENT_SECRET,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      intake: createWebhookIntake({
+        db: context.db,
+        queues: context.queues,
+        log: context.log,
+        appId: env.HUBSPOT_APP_ID,
+      }),
+    },
   });
   return {
     url: `http://127.0.0.1:${port}`,

@@ -47,3 +47,48 @@ export async function insertInboxEvents(db: Queryable, rows: readonly InboxEvent
   );
   return counts;
 }
+
+export type PendingInboxRow = {
+  eventId: string;
+  subscription: string;
+  objectId: number | null;
+  occurredAt: Date;
+  ownWrite: boolean;
+  payload: Record<string, unknown>;
+};
+
+/**
+ * The next pending events of a portal, oldest first, locked for the calling transaction. SKIP LOCKED:
+ * two drains of one portal (a retry overlapping the next second's drain) split the work instead of
+ * applying the same events twice or waiting on each other.
+ */
+export async function lockPendingInboxEvents(
+  db: Queryable,
+  portalId: number,
+  limit: number,
+): Promise<PendingInboxRow[]> {
+  const { rows } = await db.query<PendingInboxRow>(
+    `SELECT event_id AS "eventId", subscription, object_id AS "objectId", occurred_at AS "occurredAt",
+            own_write AS "ownWrite", payload
+       FROM webhook_inbox
+      WHERE portal_id = $1 AND processed_at IS NULL
+      ORDER BY occurred_at, event_id
+      LIMIT $2
+      FOR UPDATE SKIP LOCKED`,
+    [portalId, limit],
+  );
+  return rows;
+}
+
+export async function markInboxEventsProcessed(
+  db: Queryable,
+  portalId: number,
+  eventIds: readonly string[],
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE webhook_inbox SET processed_at = now()
+      WHERE portal_id = $1 AND event_id = ANY($2::text[]) AND processed_at IS NULL`,
+    [portalId, eventIds],
+  );
+  return rowCount ?? 0;
+}
