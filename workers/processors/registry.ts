@@ -3,6 +3,7 @@ import type { ProcessorEntry } from '../processor.ts';
 import { hygieneEvaluateProcessor } from './hygiene-evaluate.ts';
 import { portalPurgeProcessor } from './portal-purge.ts';
 import { syncFullProcessor } from './sync-full.ts';
+import { syncIncrementalProcessor } from './sync-incremental.ts';
 
 /**
  * The processors this worker process runs, one per job definition (`defineProcessor(definition, fn)`),
@@ -14,6 +15,7 @@ export function createProcessors(app: AppContext, options: { clock?: () => Date 
   return [
     portalPurgeProcessor({ graceMs: app.env.UNINSTALL_GRACE_HOURS * 3_600_000, uninstall: app.uninstall }),
     syncFullProcessor({ clientFor: app.clientFor, counters: app.counters }),
+    syncIncrementalProcessor({ clientFor: app.clientFor, counters: app.counters }),
     hygieneEvaluateProcessor(options.clock ? { clock: options.clock } : {}),
   ];
 }

@@ -82,12 +82,10 @@ async function admit(deps: IngestRouteDeps, req: Request, res: Response): Promis
   ];
   if (count > deps.rateLimit.max) {
     res.setHeader('Retry-After', String(Math.ceil(deps.rateLimit.windowMs / 1000)));
-    res
-      .status(429)
-      .json({
-        ok: false,
-        error: { message: `at most ${deps.rateLimit.max} requests per ${deps.rateLimit.windowMs / 1000} s per key` },
-      });
+    res.status(429).json({
+      ok: false,
+      error: { message: `at most ${deps.rateLimit.max} requests per ${deps.rateLimit.windowMs / 1000} s per key` },
+    });
     return undefined;
   }
   return caller;

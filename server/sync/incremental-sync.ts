@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { withTransaction } from '../db/pool.ts';
+import { findPortal } from '../db/repositories/portals.ts';
+import {
+  deleteAssociationsOf,
+  insertAssociations,
+  type AssociationRow,
+} from '../db/repositories/mirror-associations.ts';
+import { upsertMirrorRecords } from '../db/repositories/mirror-objects.ts';
+import { deleteStageEventsOf, insertStageEvents } from '../db/repositories/mirror-stage-events.ts';
+import { readCheckpoint, writeCheckpoint } from '../db/repositories/sync-checkpoints.ts';
+import { addSyncRunRecords, finishSyncRunAttempt, insertSyncRun, latestSyncRun } from '../db/repositories/sync-runs.ts';
+import { readAssociations } from './associations.ts';
+import {
+  LAST_MODIFIED,
+  SEARCH_RESULT_CEILING,
+  readWithHistory,
+  searchModified,
+  type SearchPage,
+} from './changed-records.ts';
+import type { FullSyncDeps } from './full-sync.ts';
+import { toMirrorRecord } from './hubspot-record.ts';
+import { ASSOCIATION_PAIRS, SYNC_ORDER, isStagedType, type MirrorType } from './mirror-types.ts';
+import { definitionsForSync } from './portal-definitions.ts';
+import { stageEventsOf } from './stage-events.ts';
+import { syncPropertiesOf, type SyncProperties } from './sync-properties.ts';
+import { throwIfStopped, type SyncRunContext } from './sync-run-context.ts';
+
+/**
+ * HubSpot's search index trails its writes by seconds, and its clock is not ours: a run never moves
+ * its lower bound closer to "now" than this, so a record written just before (or during) the run is
+ * read again next time rather than skipped. Re-reading is harmless (upserts, never older).
+ */
+export const SEARCH_LAG_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Where a type's incremental sync resumes: records modified at or after `sinceMs`, from `after`; with
+ * `idAfter`, the records modified exactly at `sinceMs` with a greater id (more than 10,000 share it).
+ */
+const IncrementalCursor = z.object({
+  sinceMs: z.number().int().nonnegative(),
+  after: z.string().nullable(),
+  idAfter: z.string().nullish(),
+});
+type IncrementalCursor = z.infer<typeof IncrementalCursor>;
+
+export type IncrementalSyncOutcome = { runId: number; status: 'succeeded' | 'skipped' };
+
+/**
+ * Reads what changed since the last checkpoint: per type, a search on the last-modified property
+ * ascending from the stored lower bound (moved past the 10,000-result ceiling by restarting at the
+ * last time seen), then the changed records' stage history and associations read again in batches,
+ * each page committed with its checkpoint. Needs a finished full sync as its baseline; until then
+ * (or while a new full sync runs) it does nothing.
+ */
+export async function runIncrementalSync(deps: FullSyncDeps, portalId: number): Promise<IncrementalSyncOutcome> {
+  const portal = await findPortal(deps.db, portalId);
+  if (!portal || portal.status !== 'installed') return { runId: 0, status: 'skipped' };
+  const full = await latestSyncRun(deps.db, portalId, 'full');
+  if (!full || full.status !== 'succeeded') return { runId: 0, status: 'skipped' };
+  const run = await insertSyncRun(deps.db, portalId, 'incremental');
+  const before = await deps.counters?.read(portalId);
+  const context: SyncRunContext = { db: deps.db, client: deps.client, portalId, runId: run.id, signal: deps.signal };
+  const ceilingMs = Date.now() - SEARCH_LAG_MARGIN_MS;
+  // Records changed while the full sync ran may have been listed before the change: start there.
+  const baselineMs = full.startedAt.getTime() - SEARCH_LAG_MARGIN_MS;
+  let status: 'succeeded' | 'failed' = 'failed';
+  let errorMessage: string | null = null;
+  try {
+    const wanted = syncPropertiesOf(await definitionsForSync(deps.db, portalId));
+    for (const type of SYNC_ORDER) await syncChangedRecords(context, type, wanted[type], baselineMs, ceilingMs);
+    status = 'succeeded';
+  } catch (error) {
+    errorMessage = error instanceof Error ? error.message : String(error);
+    throw error;
+  } finally {
+    const after = await deps.counters?.read(portalId);
+    const rateLimited = after && before ? after.rate_limited - before.rate_limited : 0;
+    const errors = after && before ? after.error - before.error : 0;
+    const apiCalls = after && before ? after.ok - before.ok + rateLimited + errors : 0;
+    await finishSyncRunAttempt(deps.db, portalId, run.id, {
+      status,
+      calls: { apiCalls, rateLimited, errors },
+      errorMessage,
+    });
+  }
+  return { runId: run.id, status: 'succeeded' };
+}
+
+async function syncChangedRecords(
+  run: SyncRunContext,
+  type: MirrorType,
+  wanted: SyncProperties,
+  baselineMs: number,
+  ceilingMs: number,
+): Promise<void> {
+  const stream = `incremental:${type}`;
+  const stored = IncrementalCursor.safeParse(await readCheckpoint(run.db, run.portalId, stream));
+  let cursor: IncrementalCursor = stored.success ? stored.data : { sinceMs: Math.max(0, baselineMs), after: null };
+  const history = isStagedType(type) ? wanted.history : [];
+  const partners = ASSOCIATION_PAIRS.filter((pair) => pair.includes(type)).map(([a, b]) => (a === type ? b : a));
+  for (;;) {
+    throwIfStopped(run);
+    // With history to read, the search only finds the ids (the batch read brings the properties).
+    const idAfter = cursor.idAfter ?? null;
+    const page = await searchModified(
+      run.client,
+      type,
+      idAfter === null ? { sinceMs: cursor.sinceMs } : { atMs: cursor.sinceMs, idAfter },
+      cursor.after,
+      history.length > 0 ? [LAST_MODIFIED[type]] : wanted.properties,
+    );
+    if (page.results.length === 0) {
+      if (idAfter === null) return;
+      // The crowded instant is read: carry on after it.
+      cursor = { sinceMs: cursor.sinceMs + 1, after: null };
+      await writeCheckpoint(run.db, run.portalId, stream, cursor);
+      continue;
+    }
+    const ids = page.results.map((r) => r.id);
+    const records =
+      history.length > 0 ? await readWithHistory(run.client, type, ids, wanted.properties, history) : page.results;
+    const numericIds = records.map((r) => Number(r.id));
+    const associations: { other: MirrorType; rows: AssociationRow[] }[] = [];
+    for (const other of partners)
+      associations.push({ other, rows: await readAssociations(run, type, other, numericIds) });
+
+    const { next, caughtUp } = nextCursor(cursor, page, ceilingMs);
+    await withTransaction(run.db, async (tx) => {
+      const written = await upsertMirrorRecords(tx, run.portalId, type, records.map(toMirrorRecord));
+      if (isStagedType(type) && history.length > 0) {
+        const fresh = new Set(written);
+        await deleteStageEventsOf(tx, run.portalId, type, written);
+        const events = records.filter((r) => fresh.has(Number(r.id))).flatMap((r) => stageEventsOf(r, history));
+        await insertStageEvents(tx, run.portalId, type, events);
+      }
+      for (const { other, rows } of associations) {
+        await deleteAssociationsOf(tx, run.portalId, type, numericIds, other);
+        await insertAssociations(tx, run.portalId, rows);
+      }
+      await addSyncRunRecords(tx, run.portalId, run.runId, records.length);
+      await writeCheckpoint(tx, run.portalId, stream, next);
+    });
+    if (caughtUp) return;
+    cursor = next;
+  }
+}
+
+/**
+ * Where to read next after a committed page. Search refuses to page past 10,000 results, so at the
+ * ceiling the last instant seen is paged by id (`idAfter`, its own ceiling handled the same way) and
+ * the window restarts just after it. Caught up when nothing is left: the bound moves to the last time
+ * seen, but no closer to now than the search-lag margin.
+ */
+function nextCursor(
+  cursor: IncrementalCursor,
+  page: SearchPage,
+  ceilingMs: number,
+): { next: IncrementalCursor; caughtUp: boolean } {
+  const nextAfter = page.paging?.next?.after ?? null;
+  const idAfter = cursor.idAfter ?? null;
+  if (nextAfter !== null && Number(nextAfter) < SEARCH_RESULT_CEILING)
+    return { next: { ...cursor, after: nextAfter }, caughtUp: false };
+  if (idAfter !== null) {
+    const lastId = page.results[page.results.length - 1]!.id;
+    const next =
+      nextAfter !== null
+        ? { sinceMs: cursor.sinceMs, after: null, idAfter: lastId }
+        : { sinceMs: cursor.sinceMs + 1, after: null };
+    return { next, caughtUp: false };
+  }
+  const lastMs = Math.max(...page.results.map((r) => r.updatedAt.getTime()));
+  // At the ceiling: read the last instant seen by id (whatever order HubSpot gave its ties, and however
+  // many share it), then go on after it; only the records of that instant are read twice.
+  if (nextAfter !== null) return { next: { sinceMs: lastMs, after: null, idAfter: '0' }, caughtUp: false };
+  return { next: { sinceMs: Math.max(cursor.sinceMs, Math.min(lastMs, ceilingMs)), after: null }, caughtUp: true };
+}
