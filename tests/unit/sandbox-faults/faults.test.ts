@@ -1,7 +1,7 @@
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFaults, type FaultRule, type FaultsOptions } from '../../../server/sandbox/faults/index.ts';
-import { serve } from './serve.ts';
+import { serve } from '../../helpers/serve-express.ts';
 
 const CONTACT = { id: '101', properties: { email: 'ana@example.com', lifecyclestage: 'lead' }, archived: false };
 

@@ -2,7 +2,7 @@ import express from 'express';
 import type { Request, Response } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRequestBudget, type RequestBudgetOptions } from '../../../server/sandbox/limits/index.ts';
-import { serve } from './serve.ts';
+import { serve } from '../../helpers/serve-express.ts';
 
 const PORTAL = '9000001';
 

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express from 'express';
-import { serve } from './serve.ts';
+import { serve } from '../../helpers/serve-express.ts';
 
 /**
  * An app's webhook endpoint, for tests: a real express server that checks HubSpot's signatures with its
