@@ -1,28 +1,18 @@
 import { z } from 'zod';
 import { withTransaction } from '../db/pool.ts';
 import { findPortal } from '../db/repositories/portals.ts';
-import {
-  deleteAssociationsOf,
-  insertAssociations,
-  type AssociationRow,
-} from '../db/repositories/mirror-associations.ts';
-import { upsertMirrorRecords } from '../db/repositories/mirror-objects.ts';
-import { deleteStageEventsOf, insertStageEvents } from '../db/repositories/mirror-stage-events.ts';
 import { readCheckpoint, writeCheckpoint } from '../db/repositories/sync-checkpoints.ts';
 import { addSyncRunRecords, finishSyncRunAttempt, insertSyncRun, latestSyncRun } from '../db/repositories/sync-runs.ts';
-import { readAssociations } from './associations.ts';
 import {
   LAST_MODIFIED,
   SEARCH_RESULT_CEILING,
-  readWithHistory,
   searchModified,
   type SearchPage,
 } from './changed-records.ts';
 import type { FullSyncDeps } from './full-sync.ts';
-import { toMirrorRecord } from './hubspot-record.ts';
-import { ASSOCIATION_PAIRS, SYNC_ORDER, isStagedType, type MirrorType } from './mirror-types.ts';
+import { SYNC_ORDER, isStagedType, type MirrorType } from './mirror-types.ts';
 import { definitionsForSync } from './portal-definitions.ts';
-import { stageEventsOf } from './stage-events.ts';
+import { fetchFresh, storeFresh } from './refresh-records.ts';
 import { syncPropertiesOf, type SyncProperties } from './sync-properties.ts';
 import { throwIfStopped, type SyncRunContext } from './sync-run-context.ts';
 
@@ -98,7 +88,6 @@ async function syncChangedRecords(
   const stored = IncrementalCursor.safeParse(await readCheckpoint(run.db, run.portalId, stream));
   let cursor: IncrementalCursor = stored.success ? stored.data : { sinceMs: Math.max(0, baselineMs), after: null };
   const history = isStagedType(type) ? wanted.history : [];
-  const partners = ASSOCIATION_PAIRS.filter((pair) => pair.includes(type)).map(([a, b]) => (a === type ? b : a));
   for (;;) {
     throwIfStopped(run);
     // With history to read, the search only finds the ids (the batch read brings the properties).
@@ -118,27 +107,11 @@ async function syncChangedRecords(
       continue;
     }
     const ids = page.results.map((r) => r.id);
-    const records =
-      history.length > 0 ? await readWithHistory(run.client, type, ids, wanted.properties, history) : page.results;
-    const numericIds = records.map((r) => Number(r.id));
-    const associations: { other: MirrorType; rows: AssociationRow[] }[] = [];
-    for (const other of partners)
-      associations.push({ other, rows: await readAssociations(run, type, other, numericIds) });
-
+    const fresh = await fetchFresh(run.client, type, ids, wanted, page.results);
     const { next, caughtUp } = nextCursor(cursor, page, ceilingMs);
     await withTransaction(run.db, async (tx) => {
-      const written = await upsertMirrorRecords(tx, run.portalId, type, records.map(toMirrorRecord));
-      if (isStagedType(type) && history.length > 0) {
-        const fresh = new Set(written);
-        await deleteStageEventsOf(tx, run.portalId, type, written);
-        const events = records.filter((r) => fresh.has(Number(r.id))).flatMap((r) => stageEventsOf(r, history));
-        await insertStageEvents(tx, run.portalId, type, events);
-      }
-      for (const { other, rows } of associations) {
-        await deleteAssociationsOf(tx, run.portalId, type, numericIds, other);
-        await insertAssociations(tx, run.portalId, rows);
-      }
-      await addSyncRunRecords(tx, run.portalId, run.runId, records.length);
+      await storeFresh(tx, run.portalId, fresh);
+      await addSyncRunRecords(tx, run.portalId, run.runId, fresh.records.length);
       await writeCheckpoint(tx, run.portalId, stream, next);
     });
     if (caughtUp) return;
