@@ -3,12 +3,7 @@ import { withTransaction } from '../db/pool.ts';
 import { findPortal } from '../db/repositories/portals.ts';
 import { readCheckpoint, writeCheckpoint } from '../db/repositories/sync-checkpoints.ts';
 import { addSyncRunRecords, finishSyncRunAttempt, insertSyncRun, latestSyncRun } from '../db/repositories/sync-runs.ts';
-import {
-  LAST_MODIFIED,
-  SEARCH_RESULT_CEILING,
-  searchModified,
-  type SearchPage,
-} from './changed-records.ts';
+import { LAST_MODIFIED, SEARCH_RESULT_CEILING, searchModified, type SearchPage } from './changed-records.ts';
 import type { FullSyncDeps } from './full-sync.ts';
 import { SYNC_ORDER, isStagedType, type MirrorType } from './mirror-types.ts';
 import { definitionsForSync } from './portal-definitions.ts';

@@ -23,9 +23,11 @@ export function startApp(options: {
       REDIS_URL: TEST_REDIS_URL,
       HUBSPOT_API_BASE_URL: options.hubspotUrl,
       HUBSPOT_AUTHORIZE_URL: `${options.hubspotUrl}/oauth/authorize`,
+      // Through the environment, so workers built from `env` share the app's queues.
+      REDIS_PREFIX: uniquePrefix('app'),
       ...options.env,
     },
-    context: { redisPrefix: uniquePrefix('app'), ...options.context },
+    ...(options.context ? { context: options.context } : {}),
   });
 }
 

@@ -1,9 +1,11 @@
 import type { AppContext } from '../../server/context.ts';
+import { applyWebhookChanges } from '../../server/sync/apply-webhook-changes.ts';
 import type { ProcessorEntry } from '../processor.ts';
 import { hygieneEvaluateProcessor } from './hygiene-evaluate.ts';
 import { portalPurgeProcessor } from './portal-purge.ts';
 import { syncFullProcessor } from './sync-full.ts';
 import { syncIncrementalProcessor } from './sync-incremental.ts';
+import { webhooksDrainProcessor } from './webhooks-drain.ts';
 
 /**
  * The processors this worker process runs, one per job definition (`defineProcessor(definition, fn)`),
@@ -17,5 +19,6 @@ export function createProcessors(app: AppContext, options: { clock?: () => Date 
     syncFullProcessor({ clientFor: app.clientFor, counters: app.counters }),
     syncIncrementalProcessor({ clientFor: app.clientFor, counters: app.counters }),
     hygieneEvaluateProcessor(options.clock ? { clock: options.clock } : {}),
+    webhooksDrainProcessor({ apply: applyWebhookChanges({ clientFor: app.clientFor }) }),
   ];
 }
