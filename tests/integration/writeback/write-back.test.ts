@@ -84,6 +84,22 @@ describe('write-back', () => {
     expect(report.records).toEqual({ deals: 1 });
   });
 
+  it('writes nothing for a portal that needs re-authorization', async () => {
+    await db.pool.query(`UPDATE deals SET properties = properties || '{"amount":"777"}' WHERE portal_id = $1`, [
+      sandbox.portalId,
+    ]);
+    await evaluatePortalHygiene(db.pool, sandbox.portalId, { now });
+    await db.pool.query(`UPDATE portals SET status = 'needs_reauth' WHERE portal_id = $1`, [sandbox.portalId]);
+    const before = sandbox.writes.size;
+    const report = await writeBack(db.pool, app.context.clientFor(sandbox.portalId), sandbox.portalId);
+    expect(report.calls).toBe(0);
+    expect(sandbox.writes.size).toBe(before);
+    // Once the admin reinstalls, what was held back is written: nothing is lost while a portal waits.
+    await db.pool.query(`UPDATE portals SET status = 'installed' WHERE portal_id = $1`, [sandbox.portalId]);
+    const resumed = await writeBack(db.pool, app.context.clientFor(sandbox.portalId), sandbox.portalId);
+    expect(resumed.records.deals).toBeGreaterThan(0);
+  });
+
   it('writes the rest of a batch when HubSpot refuses one record, and reports it without recording it', async () => {
     // Two leads lose their email (a required field), so both get new values in one contacts batch; then
     // contact 1040 disappears from HubSpot (not yet from the mirror), so its values can't be written.
