@@ -1,7 +1,8 @@
-import { attributePortal } from '../attribution/attribute-portal.ts';
 import { createApiKey } from '../ingest/api-key.ts';
+import { attributionCompute } from '../jobs/attribution-compute.job.ts';
 import { hygieneEvaluate } from '../jobs/hygiene-evaluate.job.ts';
-import { writeBack, type WriteBackReport } from '../writeback/write-back.ts';
+import { writebackRun } from '../jobs/writeback-run.job.ts';
+import type { WriteBackReport } from '../writeback/write-back.ts';
 import { writeDemoOutputs } from './outputs.ts';
 import { enqueue } from '../queue/enqueue.ts';
 import type { RunningServer } from '../http/start-server.ts';
@@ -186,36 +187,50 @@ const STAGES: Stage<DemoState>[] = [
   {
     name: 'attribution',
     run: async (state, progress) => {
-      const summary = await attributePortal(state.server!.context.db, state.portalId!, { now: state.now! });
-      const share = (s: { ratio: number | null }) => (s.ratio === null ? 'n/a' : `${Math.round(s.ratio * 100)} %`);
+      const { context } = state.server!;
+      await enqueue(context.queueDeps, attributionCompute, { portalId: state.portalId! }, { runKey: 'demo' });
+      await waitForJob(state, 'attribution.compute', progress);
       for (const model of ['first_touch', 'w_shaped']) {
         for (const kind of ['pipeline', 'revenue'])
           progress(`${model} ${kind}: ${await topChannels(state, model, kind)}`);
       }
+      const { rows } = await context.db.query<{ touches: number; trackable: number; credits: number; deals: number }>(
+        `SELECT (SELECT count(*) FROM touches WHERE portal_id = $1)::int AS touches,
+                (SELECT count(*) FROM touches WHERE portal_id = $1 AND trackable)::int AS trackable,
+                (SELECT count(*) FROM attribution_credits WHERE portal_id = $1)::int AS credits,
+                (SELECT count(DISTINCT deal_id) FROM attribution_credits WHERE portal_id = $1)::int AS deals`,
+        [state.portalId],
+      );
+      const r = rows[0]!;
       return {
-        summary:
-          `${summary.touches} touches (${summary.trackableTouches} trackable), ${summary.creditRows} credit rows for ` +
-          `${summary.creditedDeals} deals; coverage ${share(summary.coverage.pipeline.deals)} of deals, ` +
-          `${share(summary.coverage.pipeline.amountCents)} of pipeline`,
+        summary: `${r.touches} touches (${r.trackable} trackable), ${r.credits} credit rows for ${r.deals} deals`,
       };
     },
   },
   {
     name: 'write-back',
-    run: async (state) => {
+    run: async (state, progress) => {
       const { context } = state.server!;
-      const report = await writeBack(context.db, context.clientFor(state.portalId!), state.portalId!);
-      state.writeBack = report;
-      if (report.failed.length > 0) {
-        const first = report.failed[0]!;
-        throw new Error(
-          `${report.failed.length} records were refused, e.g. ${first.objectType} ${first.objectId}: ${first.message}`,
-        );
+      const before = state.sandbox!.writes.size;
+      await enqueue(context.queueDeps, writebackRun, { portalId: state.portalId! }, { runKey: 'demo' });
+      await waitForJob(state, 'writeback.run', progress);
+      // What HubSpot (the sandbox) received is the truth about what was written.
+      const calls = state
+        .sandbox!.writes.list({ kind: 'write' })
+        .filter((w) => w.seq > before && w.path.endsWith('/batch/update'));
+      const records: Record<string, number> = {};
+      let values = 0;
+      for (const call of calls) {
+        const type = call.path.split('/')[4]!;
+        const inputs = (call.body as { inputs: { properties: Record<string, string> }[] }).inputs;
+        records[type] = (records[type] ?? 0) + inputs.length;
+        values += inputs.reduce((sum, i) => sum + Object.keys(i.properties).length, 0);
       }
-      const records = Object.entries(report.records).map(([type, n]) => `${n} ${type}`);
-      return {
-        summary: `${report.calls} batch calls wrote ${report.properties} values on ${records.join(', ') || 'no records'}`,
-      };
+      state.writeBack = { calls: calls.length, records, properties: values, failed: [] };
+      const summary = Object.entries(records)
+        .map(([type, n]) => `${n} ${type}`)
+        .join(', ');
+      return { summary: `${calls.length} batch calls wrote ${values} values on ${summary || 'no records'}` };
     },
   },
   {

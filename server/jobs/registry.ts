@@ -1,9 +1,11 @@
 import type { AnyJobDefinition } from './definition.ts';
+import { attributionCompute } from './attribution-compute.job.ts';
 import { hygieneEvaluate } from './hygiene-evaluate.job.ts';
 import { portalPurge } from './portal-purge.job.ts';
 import { syncFull } from './sync-full.job.ts';
 import { syncIncremental } from './sync-incremental.job.ts';
 import { webhooksDrain } from './webhooks-drain.job.ts';
+import { writebackRun } from './writeback-run.job.ts';
 
 /** Every job the app knows. Reconcile uses it to re-queue intents and schedules by name. */
 export const JOB_DEFINITIONS: readonly AnyJobDefinition[] = [
@@ -11,6 +13,8 @@ export const JOB_DEFINITIONS: readonly AnyJobDefinition[] = [
   syncIncremental,
   webhooksDrain,
   hygieneEvaluate,
+  attributionCompute,
+  writebackRun,
   portalPurge,
 ];
 

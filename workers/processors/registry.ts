@@ -1,11 +1,13 @@
 import type { AppContext } from '../../server/context.ts';
 import { applyWebhookChanges } from '../../server/sync/apply-webhook-changes.ts';
 import type { ProcessorEntry } from '../processor.ts';
+import { attributionComputeProcessor } from './attribution-compute.ts';
 import { hygieneEvaluateProcessor } from './hygiene-evaluate.ts';
 import { portalPurgeProcessor } from './portal-purge.ts';
 import { syncFullProcessor } from './sync-full.ts';
 import { syncIncrementalProcessor } from './sync-incremental.ts';
 import { webhooksDrainProcessor } from './webhooks-drain.ts';
+import { writebackRunProcessor } from './writeback-run.ts';
 
 /**
  * The processors this worker process runs, one per job definition (`defineProcessor(definition, fn)`),
@@ -20,5 +22,7 @@ export function createProcessors(app: AppContext, options: { clock?: () => Date 
     syncIncrementalProcessor({ clientFor: app.clientFor, counters: app.counters }),
     hygieneEvaluateProcessor(options.clock ? { clock: options.clock } : {}),
     webhooksDrainProcessor({ apply: applyWebhookChanges({ clientFor: app.clientFor }) }),
+    attributionComputeProcessor(options.clock ? { clock: options.clock } : {}),
+    writebackRunProcessor({ clientFor: app.clientFor }),
   ];
 }
