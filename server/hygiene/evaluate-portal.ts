@@ -1,12 +1,11 @@
+import { currentDefinitions } from '../definitions/current-definitions.ts';
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.ts';
-import { latestDefinitions } from '../db/repositories/definitions.ts';
 import { saveComputedProperties } from '../db/repositories/computed-properties.ts';
 import { recordFindings } from '../db/repositories/findings.ts';
 import { evaluateRecord, findDuplicates, recordKey } from '../domain/hygiene/index.ts';
 import type { CrmObject } from '../domain/policy/index.ts';
-import { validateDefinitions } from '../domain/policy/serialize.ts';
-import { API_OBJECT_TYPE } from '../install/property-specs.ts';
+import { HUBSPOT_OBJECT_TYPE } from '../domain/policy/primitives.ts';
 import { loadDuplicateCandidates, loadRecords, nextRecordIds } from './load-records.ts';
 
 export type EvaluationSummary = {
@@ -29,11 +28,8 @@ export async function evaluatePortalHygiene(
   portalId: number,
   options: { now: Date; batchSize?: number; onProgress?: (objectType: CrmObject, records: number) => void },
 ): Promise<EvaluationSummary> {
-  const latest = await latestDefinitions(db, portalId);
-  if (!latest) throw new Error(`portal ${portalId} has no definitions`);
-  const parsed = validateDefinitions(latest.document);
-  if (!parsed.ok) throw new Error(`portal ${portalId}'s definitions v${latest.version} do not validate`);
-  const definitions = parsed.definitions;
+  const latest = await currentDefinitions(db, portalId);
+  const definitions = latest.definitions;
   const duplicates = findDuplicates(
     await loadDuplicateCandidates(db, portalId, definitions.duplicates),
     definitions.duplicates,
@@ -60,7 +56,7 @@ export async function evaluatePortalHygiene(
           'hygiene',
           options.now,
           evaluations.map((e) => ({
-            objectType: API_OBJECT_TYPE[e.objectType],
+            objectType: HUBSPOT_OBJECT_TYPE[e.objectType],
             objectId: Number(e.objectId),
             properties: e.properties,
           })),

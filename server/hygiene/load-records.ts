@@ -1,3 +1,4 @@
+import { CRM_OBJECT_OF, HUBSPOT_OBJECT_TYPE } from '../domain/policy/primitives.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { CrmObject } from '../domain/policy/index.ts';
 import type { DuplicateCandidate, RecordInput } from '../domain/hygiene/index.ts';
@@ -9,12 +10,7 @@ import type { DuplicateCandidate, RecordInput } from '../domain/hygiene/index.ts
  * whatever its size.
  */
 
-const TABLE: Record<CrmObject, 'contacts' | 'companies' | 'deals' | 'tickets'> = {
-  contact: 'contacts',
-  company: 'companies',
-  deal: 'deals',
-  ticket: 'tickets',
-};
+const TABLE = HUBSPOT_OBJECT_TYPE;
 
 type Row = { id: string; properties: Record<string, string | null>; created_at: Date; updated_at: Date };
 
@@ -110,15 +106,9 @@ async function loadAssociated(
        LEFT JOIN deals d ON a.other_type = 'deals' AND d.portal_id = $1 AND d.id = a.other_id`,
     [portalId, table, ids],
   );
-  const singular: Record<string, CrmObject> = {
-    contacts: 'contact',
-    companies: 'company',
-    deals: 'deal',
-    tickets: 'ticket',
-  };
   const result = new Map<string, NonNullable<RecordInput['associations']>>();
   for (const row of rows) {
-    const objectType = singular[row.other_type];
+    const objectType = CRM_OBJECT_OF[row.other_type as keyof typeof CRM_OBJECT_OF];
     if (!objectType) continue;
     const list = result.get(row.id) ?? [];
     list.push({ objectType, id: row.other_id, ...(row.properties ? { properties: row.properties } : {}) });

@@ -1,9 +1,9 @@
+import { currentDefinitions } from '../definitions/current-definitions.ts';
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.ts';
-import { ensureFirstDefinitions, latestDefinitions } from '../db/repositories/definitions.ts';
+import { ensureFirstDefinitions } from '../db/repositories/definitions.ts';
 import { upsertInstalledPortal } from '../db/repositories/portals.ts';
 import { DEFAULT_DEFINITIONS } from '../domain/policy/default-policy.ts';
-import { DefinitionsSchema } from '../domain/policy/schema.ts';
 import type { OAuthApi } from '../hubspot/oauth-api.ts';
 import type { PortalHubSpotClient } from '../hubspot/portal-client.ts';
 import type { TokenVault } from '../hubspot/token-vault.ts';
@@ -51,9 +51,8 @@ export async function completeInstall(deps: InstallDeps, code: string): Promise<
     await ensureFirstDefinitions(tx, portalId, DEFAULT_DEFINITIONS);
     return result;
   });
-  const latest = await latestDefinitions(deps.db, portalId);
-  if (!latest) throw new Error(`portal ${portalId} has no definitions after install`);
-  const definitions = DefinitionsSchema.parse(latest.document);
+  const latest = await currentDefinitions(deps.db, portalId);
+  const definitions = latest.definitions;
   const bootstrap = await bootstrapProperties(
     deps.clientFor(portalId),
     propertySpecsOf(definitions),

@@ -1,9 +1,8 @@
+import { HUBSPOT_OBJECT_TYPE, type HubSpotObjectType } from '../domain/policy/primitives.ts';
 import type { Definitions } from '../domain/policy/schema.ts';
 import type { PropertyDefinition } from '../domain/policy/properties.ts';
 
-/** HubSpot's API names object types in the plural; the policy names objects in the singular. */
-export const API_OBJECT_TYPE = { contact: 'contacts', company: 'companies', deal: 'deals', ticket: 'tickets' } as const;
-export type ApiObjectType = (typeof API_OBJECT_TYPE)[keyof typeof API_OBJECT_TYPE];
+export type ApiObjectType = HubSpotObjectType;
 
 /** One property to create on one object type, in the shape of HubSpot's create-property request. */
 export type PropertySpec = {
@@ -22,7 +21,7 @@ export function propertySpecsOf(definitions: Definitions): PropertySpec[] {
   const { group, writtenBack, inputs } = definitions.properties;
   return [...writtenBack, ...inputs].flatMap((property) =>
     property.objects.map((object) => ({
-      objectType: API_OBJECT_TYPE[object],
+      objectType: HUBSPOT_OBJECT_TYPE[object],
       name: property.name,
       label: property.label,
       description: property.description,

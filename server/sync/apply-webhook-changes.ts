@@ -1,3 +1,4 @@
+import { HUBSPOT_OBJECT_TYPE } from '../domain/policy/primitives.ts';
 import { archiveMirrorRecords } from '../db/repositories/mirror-archive.ts';
 import { deleteContactData } from '../install/delete-contact.ts';
 import type { ApplyObjectChanges, ObjectChanges } from '../webhooks/object-changes.ts';
@@ -7,12 +8,7 @@ import { definitionsForSync } from './portal-definitions.ts';
 import { fetchFresh, storeFresh } from './refresh-records.ts';
 import { syncPropertiesOf } from './sync-properties.ts';
 
-const TYPE: Record<ObjectChanges['object'], MirrorType> = {
-  contact: 'contacts',
-  company: 'companies',
-  deal: 'deals',
-  ticket: 'tickets',
-};
+const TYPE: Record<ObjectChanges['object'], MirrorType> = HUBSPOT_OBJECT_TYPE;
 
 /**
  * How webhook events change the mirror, inside the drain's transaction:

@@ -1,3 +1,4 @@
+import { HUBSPOT_OBJECT_TYPE } from '../domain/policy/primitives.ts';
 import type { Definitions } from '../domain/policy/schema.ts';
 import { dateEnteredPropertyOf } from '../domain/policy/current-stage.ts';
 import type { CrmObject } from '../domain/policy/primitives.ts';
@@ -34,12 +35,7 @@ const BASICS: Record<MirrorType, readonly string[]> = {
   tickets: ['createdate', 'hs_lastmodifieddate', 'hubspot_owner_id', 'subject', 'hs_pipeline', 'hs_pipeline_stage'],
 };
 
-const OBJECT_OF: Record<CrmObject, MirrorType> = {
-  contact: 'contacts',
-  company: 'companies',
-  deal: 'deals',
-  ticket: 'tickets',
-};
+const OBJECT_OF: Record<CrmObject, MirrorType> = HUBSPOT_OBJECT_TYPE;
 
 const STAGED = ['contact', 'deal', 'ticket'] as const;
 

@@ -48,6 +48,16 @@ export const HUBSPOT_OBJECT_TYPE = {
   ticket: 'tickets',
 } as const satisfies Record<CrmObject, string>;
 
+export type HubSpotObjectType = (typeof HUBSPOT_OBJECT_TYPE)[CrmObject];
+
+/** The other way round: the policy's object for one of HubSpot's type names. */
+export const CRM_OBJECT_OF: Record<HubSpotObjectType, CrmObject> = {
+  contacts: 'contact',
+  companies: 'company',
+  deals: 'deal',
+  tickets: 'ticket',
+};
+
 /** Plural nouns for sentences people read ("on deals from proposal"). */
 export const OBJECT_PLURAL = HUBSPOT_OBJECT_TYPE;
 
