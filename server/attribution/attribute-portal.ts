@@ -1,8 +1,8 @@
+import { currentDefinitions } from '../definitions/current-definitions.ts';
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.ts';
 import { saveComputedProperties, type ComputedRow } from '../db/repositories/computed-properties.ts';
 import { replaceCredits, replaceTouches, type CreditRecord } from '../db/repositories/attribution.ts';
-import { latestDefinitions } from '../db/repositories/definitions.ts';
 import {
   contactChannelProperties,
   dealChannelProperties,
@@ -18,7 +18,6 @@ import {
   type DealForAttribution,
 } from '../domain/attribution/index.ts';
 import { stagedRecord } from '../domain/hygiene/index.ts';
-import { validateDefinitions } from '../domain/policy/serialize.ts';
 import { loadRecords, nextRecordIds } from '../hygiene/load-records.ts';
 import { loadContacts, loadEvents, loadIngestedTouches } from './load-inputs.ts';
 
@@ -43,10 +42,8 @@ export async function attributePortal(
   portalId: number,
   options: { now: Date },
 ): Promise<AttributionSummary> {
-  const latest = await latestDefinitions(db, portalId);
-  const parsed = latest ? validateDefinitions(latest.document) : undefined;
-  if (!latest || !parsed?.ok) throw new Error(`portal ${portalId} has no valid definitions`);
-  const definitions = parsed.definitions;
+  const latest = await currentDefinitions(db, portalId);
+  const definitions = latest.definitions;
 
   const contacts = await loadContacts(db, portalId);
   const { byContact, unmatchedIngest } = touchesOfContacts(

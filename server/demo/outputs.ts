@@ -1,13 +1,12 @@
+import { currentDefinitions } from '../definitions/current-definitions.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import { listCredits } from '../db/repositories/attribution.ts';
-import { latestDefinitions } from '../db/repositories/definitions.ts';
 import { listFindings } from '../db/repositories/findings.ts';
 import { stagedRecord } from '../domain/hygiene/index.ts';
 import { funnel, kpis, type EvaluatedForKpis, type StageFunnel } from '../domain/metrics/index.ts';
 import type { CrmObject } from '../domain/policy/index.ts';
-import { validateDefinitions } from '../domain/policy/serialize.ts';
 import { loadRecords, nextRecordIds } from '../hygiene/load-records.ts';
 import type { WriteBackReport } from '../writeback/write-back.ts';
 
@@ -77,10 +76,8 @@ async function buildReport(
   credits: { model: string; kind: string; channel: string; cents: number }[],
 ) {
   const { db, portalId } = input;
-  const latest = await latestDefinitions(db, portalId);
-  const parsed = latest ? validateDefinitions(latest.document) : undefined;
-  if (!latest || !parsed?.ok) throw new Error(`portal ${portalId} has no valid definitions`);
-  const definitions = parsed.definitions;
+  const latest = await currentDefinitions(db, portalId);
+  const definitions = latest.definitions;
 
   const codesOf = new Map<string, string[]>();
   for (const f of findings)

@@ -1,10 +1,11 @@
+import { currentDefinitions } from '../definitions/current-definitions.ts';
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.ts';
-import { appendDefinitionsVersion, latestDefinitions } from '../db/repositories/definitions.ts';
+import { appendDefinitionsVersion } from '../db/repositories/definitions.ts';
 import { describeChanges } from '../domain/policy/describe-change.ts';
 import type { DefinitionsError } from '../domain/policy/definitions-error.ts';
 import { diffDefinitions, type DefinitionsChange } from '../domain/policy/diff.ts';
-import { parseDefinitions, validateDefinitions, type DefinitionsFormat } from '../domain/policy/serialize.ts';
+import { parseDefinitions, type DefinitionsFormat } from '../domain/policy/serialize.ts';
 import { hygieneEvaluate } from '../jobs/hygiene-evaluate.job.ts';
 import type { QueueDeps } from '../queue/deps.ts';
 import { dispatchIntent, recordIntent } from '../queue/enqueue.ts';
@@ -39,11 +40,8 @@ export async function changeDefinitions(
   if (!parsed.ok) problems.push(...parsed.errors);
   if (problems.length > 0 || !parsed.ok) return { ok: false, errors: problems };
 
-  const latest = await latestDefinitions(deps.db, portalId);
-  if (!latest) throw new Error(`portal ${portalId} has no definitions`);
-  const current = validateDefinitions(latest.document);
-  if (!current.ok) throw new Error(`portal ${portalId}'s definitions v${latest.version} do not validate`);
-  const changes = diffDefinitions(current.definitions, parsed.definitions);
+  const latest = await currentDefinitions(deps.db, portalId);
+  const changes = diffDefinitions(latest.definitions, parsed.definitions);
   if (changes.length === 0) return { ok: true, changed: false, version: latest.version };
 
   const { version, intent } = await withTransaction(deps.db, async (tx) => {
