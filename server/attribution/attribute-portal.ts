@@ -1,8 +1,13 @@
 import { currentDefinitions } from '../definitions/current-definitions.ts';
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.ts';
-import { saveComputedProperties, type ComputedRow } from '../db/repositories/computed-properties.ts';
-import { replaceCredits, replaceTouches, type CreditRecord } from '../db/repositories/attribution.ts';
+import {
+  deleteAllComputedProperties,
+  saveComputedProperties,
+  type ComputedRow,
+} from '../db/repositories/computed-properties.ts';
+import { advanceCursor, latestChangeId } from '../db/repositories/record-changes.ts';
+import { replaceCredits, replaceTouches } from '../db/repositories/attribution.ts';
 import {
   contactChannelProperties,
   dealChannelProperties,
@@ -11,14 +16,16 @@ import {
   coverageOfDeals,
   createAttributionEngine,
   parseHubSpotTime,
-  readDeal,
   touchesOfContacts,
   type Coverage,
   type CreditRow,
   type DealForAttribution,
 } from '../domain/attribution/index.ts';
-import { stagedRecord } from '../domain/hygiene/index.ts';
-import { loadRecords, nextRecordIds } from '../hygiene/load-records.ts';
+import type { Definitions } from '../domain/policy/index.ts';
+import { nextRecordIds } from '../hygiene/load-records.ts';
+import { channelRow } from './channel-row.ts';
+import { toCreditRecord, toTouchRow } from './stored-rows.ts';
+import { loadDealsForAttribution, loadTicketDeals } from './load-deals.ts';
 import { loadContacts, loadEvents, loadIngestedTouches } from './load-inputs.ts';
 
 export type AttributionSummary = {
@@ -42,6 +49,7 @@ export async function attributePortal(
   portalId: number,
   options: { now: Date },
 ): Promise<AttributionSummary> {
+  const coveredThrough = await latestChangeId(db, portalId);
   const latest = await currentDefinitions(db, portalId);
   const definitions = latest.definitions;
 
@@ -62,10 +70,8 @@ export async function attributePortal(
   const now = options.now.getTime();
   const channelRows: ComputedRow[] = [];
   const add = (objectType: string, id: string, properties: Record<string, string | undefined>) => {
-    const defined = Object.fromEntries(
-      Object.entries(properties).filter((e): e is [string, string] => e[1] !== undefined),
-    );
-    if (Object.keys(defined).length > 0) channelRows.push({ objectType, objectId: Number(id), properties: defined });
+    const row = channelRow(objectType, id, properties);
+    if (row) channelRows.push(row);
   };
   for (const [contactId, contactTouches] of byContact)
     add('contacts', contactId, contactChannelProperties(contactTouches, now, definitions));
@@ -75,7 +81,7 @@ export async function attributePortal(
     leadChannel.set(deal.id, properties.clr_lead_channel);
     add('deals', deal.id, properties);
   }
-  for (const ticket of await loadTicketDeals(db, portalId)) {
+  for (const ticket of await loadAllTicketDeals(db, portalId)) {
     add(
       'tickets',
       ticket.id,
@@ -85,23 +91,12 @@ export async function attributePortal(
 
   const touches = [...byContact.values()].flat();
   await withTransaction(db, async (tx) => {
+    await deleteAllComputedProperties(tx, portalId, 'attribution');
     await saveComputedProperties(tx, portalId, 'attribution', options.now, channelRows);
-    await replaceTouches(
-      tx,
-      portalId,
-      touches.map((t) => ({
-        id: t.id,
-        source: t.source,
-        contactId: Number(t.contactId),
-        occurredAt: new Date(t.time),
-        channel: t.channel,
-        trackable: t.trackable,
-        campaignId: t.campaignId,
-        offerId: t.offerId,
-        contentId: t.contentId,
-      })),
-    );
-    await replaceCredits(tx, portalId, latest.version, rows.map(toRecord));
+    await replaceTouches(tx, portalId, touches.map(toTouchRow));
+    await replaceCredits(tx, portalId, latest.version, rows.map(toCreditRecord));
+    // Every change logged before the run started is covered by it.
+    await advanceCursor(tx, portalId, 'attribution', coveredThrough);
   });
   return {
     definitionsVersion: latest.version,
@@ -117,11 +112,11 @@ export async function attributePortal(
   };
 }
 
-/** Every live deal with its scope and closed-loop stage (the hygiene engine's view) and its contacts. */
+/** Every live deal, in id order, as attribution reads it. */
 async function loadDeals(
   db: pg.Pool,
   portalId: number,
-  definitions: Parameters<typeof stagedRecord>[1],
+  definitions: Definitions,
   now: number,
 ): Promise<DealForAttribution[]> {
   const deals: DealForAttribution[] = [];
@@ -129,43 +124,17 @@ async function loadDeals(
     const ids = await nextRecordIds(db, portalId, 'deal', afterId, 1_000);
     if (ids.length === 0) return deals;
     afterId = ids.at(-1)!;
-    for (const record of await loadRecords(db, portalId, 'deal', ids)) {
-      const staged = stagedRecord(record, definitions, now);
-      const contactIds = (record.associations ?? []).filter((a) => a.objectType === 'contact').map((a) => a.id);
-      deals.push(
-        readDeal(
-          { id: record.id, properties: record.properties, contactIds },
-          { inScope: staged !== undefined, stage: staged?.stage },
-        ),
-      );
-    }
+    deals.push(...(await loadDealsForAttribution(db, portalId, ids, definitions, now)));
   }
 }
 
 /** Every live ticket with its associated deals' ids. */
-async function loadTicketDeals(db: pg.Pool, portalId: number): Promise<{ id: string; dealIds: string[] }[]> {
+async function loadAllTicketDeals(db: pg.Pool, portalId: number): Promise<{ id: string; dealIds: string[] }[]> {
   const tickets: { id: string; dealIds: string[] }[] = [];
   for (let afterId = 0; ;) {
     const ids = await nextRecordIds(db, portalId, 'ticket', afterId, 1_000);
     if (ids.length === 0) return tickets;
     afterId = ids.at(-1)!;
-    for (const record of await loadRecords(db, portalId, 'ticket', ids)) {
-      tickets.push({
-        id: record.id,
-        dealIds: (record.associations ?? []).filter((a) => a.objectType === 'deal').map((a) => a.id),
-      });
-    }
+    tickets.push(...(await loadTicketDeals(db, portalId, ids)));
   }
-}
-
-function toRecord(row: CreditRow): CreditRecord {
-  return {
-    dealId: Number(row.dealId),
-    model: row.model,
-    kind: row.kind,
-    touchId: row.touchId,
-    channel: row.channel,
-    campaignId: row.campaignId,
-    cents: row.cents,
-  };
 }

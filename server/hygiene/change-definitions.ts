@@ -6,6 +6,7 @@ import { describeChanges } from '../domain/policy/describe-change.ts';
 import type { DefinitionsError } from '../domain/policy/definitions-error.ts';
 import { diffDefinitions, type DefinitionsChange } from '../domain/policy/diff.ts';
 import { parseDefinitions, type DefinitionsFormat } from '../domain/policy/serialize.ts';
+import { attributionCompute } from '../jobs/attribution-compute.job.ts';
 import { hygieneEvaluate } from '../jobs/hygiene-evaluate.job.ts';
 import type { QueueDeps } from '../queue/deps.ts';
 import { dispatchIntent, recordIntent } from '../queue/enqueue.ts';
@@ -25,8 +26,8 @@ export type DefinitionsUpdateResult =
 /**
  * An admin's new definitions document (JSON or YAML): refused whole with every error (path + message)
  * if it doesn't validate; otherwise stored as the next immutable version with its author, reason and
- * diff, and a re-evaluation of every record queued in the same transaction (outbox style), so a stored
- * version always gets its re-evaluation. A document equal to the current version makes no version.
+ * diff, and a re-evaluation and re-attribution of every record queued in the same transaction (outbox
+ * style), so a stored version always gets them. A document equal to the current version makes no version.
  */
 export async function changeDefinitions(
   deps: { db: pg.Pool; queueDeps: QueueDeps },
@@ -44,16 +45,20 @@ export async function changeDefinitions(
   const changes = diffDefinitions(latest.definitions, parsed.definitions);
   if (changes.length === 0) return { ok: true, changed: false, version: latest.version };
 
-  const { version, intent } = await withTransaction(deps.db, async (tx) => {
+  const { version, intents } = await withTransaction(deps.db, async (tx) => {
     const appended = await appendDefinitionsVersion(tx, portalId, {
       document: parsed.definitions,
       author: update.author.trim(),
       reason: update.reason.trim(),
       diff: changes,
     });
-    const recorded = await recordIntent(tx, hygieneEvaluate, { portalId }, { runKey: `definitions-v${appended}` });
-    return { version: appended, intent: recorded.intent };
+    const runKey = `definitions-v${appended}`;
+    // Channels, models and the lookback are definitions too: attribution is recomputed as well.
+    const evaluation = await recordIntent(tx, hygieneEvaluate, { portalId }, { runKey });
+    const attribution = await recordIntent(tx, attributionCompute, { portalId }, { runKey });
+    return { version: appended, intents: [evaluation.intent, attribution.intent] as const };
   });
-  await dispatchIntent(deps.queueDeps.queues, hygieneEvaluate, intent);
+  await dispatchIntent(deps.queueDeps.queues, hygieneEvaluate, intents[0]);
+  await dispatchIntent(deps.queueDeps.queues, attributionCompute, intents[1]);
   return { ok: true, changed: true, version, changes, summary: describeChanges(changes) };
 }

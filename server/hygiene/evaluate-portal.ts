@@ -1,12 +1,13 @@
-import { currentDefinitions } from '../definitions/current-definitions.ts';
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.ts';
-import { saveComputedProperties } from '../db/repositories/computed-properties.ts';
-import { recordFindings } from '../db/repositories/findings.ts';
-import { evaluateRecord, findDuplicates, recordKey } from '../domain/hygiene/index.ts';
+import { resolveFindingsOfGoneRecords } from '../db/repositories/findings.ts';
+import { advanceCursor, latestChangeId } from '../db/repositories/record-changes.ts';
+import { currentDefinitions } from '../definitions/current-definitions.ts';
+import { findDuplicates } from '../domain/hygiene/index.ts';
 import type { CrmObject } from '../domain/policy/index.ts';
 import { HUBSPOT_OBJECT_TYPE } from '../domain/policy/primitives.ts';
-import { loadDuplicateCandidates, loadRecords, nextRecordIds } from './load-records.ts';
+import { evaluateAndRecord, type EvaluationRun } from './evaluate-records.ts';
+import { loadDuplicateCandidates, nextRecordIds } from './load-records.ts';
 
 export type EvaluationSummary = {
   definitionsVersion: number;
@@ -18,22 +19,31 @@ export type EvaluationSummary = {
 const ORDER: CrmObject[] = ['contact', 'company', 'deal', 'ticket'];
 
 /**
- * Evaluates every record of a portal against its current definitions and writes the issue log.
+ * Evaluates every record of a portal against its current definitions and writes the issue log: after
+ * the first sync, after a definitions change, and daily for the rules that read the clock.
  * Duplicates are found set-wise first (only the compared property of each record is loaded); then the
  * records stream through in batches, each batch loaded, evaluated and recorded in one transaction, so
- * memory stays bounded by the batch and a crash loses at most the batch in flight.
+ * memory stays bounded by the batch and a crash loses at most the batch in flight. Every change logged
+ * before the run started is covered by it, so the change consumer's cursor moves past them at the end.
  */
 export async function evaluatePortalHygiene(
   db: pg.Pool,
   portalId: number,
   options: { now: Date; batchSize?: number; onProgress?: (objectType: CrmObject, records: number) => void },
 ): Promise<EvaluationSummary> {
+  const coveredThrough = await latestChangeId(db, portalId);
   const latest = await currentDefinitions(db, portalId);
   const definitions = latest.definitions;
-  const duplicates = findDuplicates(
-    await loadDuplicateCandidates(db, portalId, definitions.duplicates),
-    definitions.duplicates,
-  );
+  const run: EvaluationRun = {
+    portalId,
+    definitions,
+    definitionsVersion: latest.version,
+    duplicates: findDuplicates(
+      await loadDuplicateCandidates(db, portalId, definitions.duplicates),
+      definitions.duplicates,
+    ),
+    now: options.now,
+  };
 
   const summary: EvaluationSummary = { definitionsVersion: latest.version, records: 0, open: 0, resolved: 0 };
   const batchSize = options.batchSize ?? 1_000;
@@ -44,46 +54,21 @@ export async function evaluatePortalHygiene(
       const ids = await nextRecordIds(db, portalId, objectType, afterId, batchSize);
       if (ids.length === 0) break;
       afterId = ids.at(-1)!;
-      const records = await loadRecords(db, portalId, objectType, ids);
-      const evaluations = records.map((record) =>
-        evaluateRecord(record, definitions, options.now, { duplicates: duplicates.get(recordKey(record)) ?? [] }),
-      );
-      const result = await withTransaction(db, async (tx) => {
-        // The values section 8 writes back, kept for write-back to compare with what HubSpot has.
-        await saveComputedProperties(
+      const result = await withTransaction(db, (tx) =>
+        evaluateAndRecord(
           tx,
-          portalId,
-          'hygiene',
-          options.now,
-          evaluations.map((e) => ({
-            objectType: HUBSPOT_OBJECT_TYPE[e.objectType],
-            objectId: Number(e.objectId),
-            properties: e.properties,
-          })),
-        );
-        return recordFindings(tx, portalId, {
-          definitionsVersion: latest.version,
-          now: options.now,
-          evaluated: evaluations.map((e) => ({ objectType: e.objectType, objectId: Number(e.objectId) })),
-          findings: evaluations.flatMap((e) =>
-            e.findings.map((f) => ({
-              objectType: f.objectType,
-              objectId: Number(f.objectId),
-              code: f.code,
-              field: f.field ?? null,
-              severity: f.severity,
-              proposedFix: f.proposedFix,
-              ownerId: e.ownerId ?? null,
-            })),
-          ),
-        });
-      });
-      summary.records += evaluations.length;
+          run,
+          ids.map((objectId) => ({ objectType, objectId })),
+        ),
+      );
+      summary.records += result.records;
       summary.open += result.open;
       summary.resolved += result.resolved;
-      done += evaluations.length;
+      done += result.records;
       options.onProgress?.(objectType, done);
     }
   }
+  summary.resolved += await resolveFindingsOfGoneRecords(db, portalId, options.now, HUBSPOT_OBJECT_TYPE);
+  await advanceCursor(db, portalId, 'hygiene', coveredThrough);
   return summary;
 }

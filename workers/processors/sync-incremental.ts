@@ -1,4 +1,5 @@
 import { syncIncremental } from '../../server/jobs/sync-incremental.job.ts';
+import { enqueueChangeConsumers } from '../../server/queue/change-consumers.ts';
 import { runIncrementalSync } from '../../server/sync/incremental-sync.ts';
 import { defineProcessor, type ProcessorEntry } from '../processor.ts';
 import type { SyncFullDeps } from './sync-full.ts';
@@ -16,5 +17,6 @@ export function syncIncrementalProcessor(deps: SyncFullDeps): ProcessorEntry {
       portalId,
     );
     context.log.info({ portalId, ...outcome }, 'incremental sync finished');
+    await enqueueChangeConsumers(context, portalId);
   });
 }

@@ -1,6 +1,7 @@
 import { withTransaction } from '../../server/db/pool.ts';
 import { lockPendingInboxEvents, markInboxEventsProcessed } from '../../server/db/repositories/webhook-inbox.ts';
 import { webhooksDrain } from '../../server/jobs/webhooks-drain.job.ts';
+import { enqueueChangeConsumers } from '../../server/queue/change-consumers.ts';
 import { coalesceByObject, type ApplyObjectChanges } from '../../server/webhooks/object-changes.ts';
 import { defineProcessor, type ProcessorEntry } from '../processor.ts';
 
@@ -43,5 +44,7 @@ export function webhooksDrainProcessor(deps: WebhooksDrainDeps): ProcessorEntry 
       if (pass.events < passSize) break;
     }
     context.log.debug({ portalId, processed, skipped }, 'webhook inbox drained');
+    // What the batch changed is re-evaluated (and re-attributed) with what depends on it.
+    if (processed > skipped) await enqueueChangeConsumers(context, portalId);
   });
 }

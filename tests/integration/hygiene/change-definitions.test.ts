@@ -35,7 +35,10 @@ afterAll(async () => {
 const versions = async () => (await listDefinitionsChangeLog(db.pool, fixture.portalId)).map((v) => v.version);
 const pendingEvaluations = async () =>
   (
-    await db.pool.query(`SELECT id FROM job_intents WHERE name = 'hygiene.evaluate' AND status = 'pending' ORDER BY id`)
+    await db.pool.query(
+      `SELECT id FROM job_intents WHERE name IN ('hygiene.evaluate', 'attribution.compute') AND status = 'pending'
+        ORDER BY id`,
+    )
   ).rows.map((r) => r.id as string);
 
 describe('changing the definitions', () => {
@@ -99,7 +102,10 @@ describe('changing the definitions', () => {
       author: 'ana.ruiz@example.com',
       reason: 'Delivery needs a deal description before kickoff',
     });
-    expect(await pendingEvaluations()).toEqual([`hygiene.evaluate/${fixture.portalId}/definitions-v2`]);
+    expect(await pendingEvaluations()).toEqual([
+      `attribution.compute/${fixture.portalId}/definitions-v2`,
+      `hygiene.evaluate/${fixture.portalId}/definitions-v2`,
+    ]);
 
     // What the queued job does:
     const summary = await evaluatePortalHygiene(db.pool, fixture.portalId, { now });
