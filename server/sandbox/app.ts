@@ -11,6 +11,7 @@ import { ownerRoutes } from './routes/owners.ts';
 import { pipelineRoutes } from './routes/pipelines.ts';
 import { propertyRoutes } from './routes/properties.ts';
 import { searchRoutes } from './routes/search.ts';
+import { taskRoutes } from './tasks/routes.ts';
 import { kindOf, loggedBody } from './writes.ts';
 
 /**
@@ -58,6 +59,8 @@ export function createSandboxApp(
   api.use(authenticate(ctx));
   if (middlewares.budget) api.use(middlewares.budget);
   if (middlewares.faults) api.use(middlewares.faults);
+  // Before the objects' routes, whose `:type` would take `tasks` and refuse it.
+  api.use(taskRoutes(ctx));
   api.use(objectRoutes(ctx));
   api.use(searchRoutes(ctx));
   api.use(associationRoutes(ctx));

@@ -14,7 +14,7 @@ const isoTime = z.iso.datetime({ offset: false, message: 'must be an ISO 8601 UT
 const objectId = z.string().regex(/^[1-9][0-9]{0,14}$/, 'must be a numeric id string (HubSpot ids are numbers)');
 const objectType = z.enum(OBJECT_TYPES);
 
-const owner = z.strictObject({
+export const FixtureOwnerSchema = z.strictObject({
   id: objectId,
   email: z.string().min(1),
   firstName: z.string().optional(),
@@ -38,7 +38,7 @@ const stage = z.strictObject({
   writePermissions: z.enum(['CRM_PERMISSIONS_ENFORCEMENT', 'READ_ONLY', 'INTERNAL_ONLY']).optional(),
 });
 
-const pipeline = z.strictObject({
+export const FixturePipelineSchema = z.strictObject({
   id: z.string().min(1),
   label: z.string(),
   displayOrder: z.number().int(),
@@ -131,7 +131,7 @@ const association = z.strictObject({
   to: z.strictObject({ type: objectType, id: objectId }),
 });
 
-const event = z.strictObject({
+export const FixtureEventSchema = z.strictObject({
   id: z.string().min(1),
   eventType: z.string().min(1),
   objectType: objectType,
@@ -144,13 +144,18 @@ const FixtureShape = z.strictObject({
   format: z.literal(FIXTURE_FORMAT),
   portalId: z.number().int().positive(),
   now: isoTime,
-  owners: z.array(owner).default([]),
-  pipelines: z.strictObject({ deals: z.array(pipeline).optional(), tickets: z.array(pipeline).optional() }).default({}),
+  owners: z.array(FixtureOwnerSchema).default([]),
+  pipelines: z
+    .strictObject({
+      deals: z.array(FixturePipelineSchema).optional(),
+      tickets: z.array(FixturePipelineSchema).optional(),
+    })
+    .default({}),
   objects: perType(crmObject).default({}),
   properties: perType(propertyDefinition).optional(),
   propertyGroups: perType(propertyGroup).optional(),
   associations: z.array(association).default([]),
-  events: z.array(event).default([]),
+  events: z.array(FixtureEventSchema).default([]),
   // Not HubSpot data: what the demo sends to the app's own ingest API. Kept as given.
   ingest: z.unknown().optional(),
 });
@@ -160,14 +165,14 @@ export const FixtureSchema = FixtureShape.superRefine((fixture, ctx) => crossChe
 export type Fixture = z.output<typeof FixtureShape>;
 export type FixtureInput = z.input<typeof FixtureShape>;
 export type FixtureObject = z.output<typeof crmObject>;
-export type FixtureOwner = z.output<typeof owner>;
-export type FixturePipeline = z.output<typeof pipeline>;
+export type FixtureOwner = z.output<typeof FixtureOwnerSchema>;
+export type FixturePipeline = z.output<typeof FixturePipelineSchema>;
 export type FixtureStage = z.output<typeof stage>;
 export type FixtureHistoryEntry = z.output<typeof historyEntry>;
 export type FixturePropertyDefinition = z.output<typeof propertyDefinition>;
 export type FixturePropertyGroup = z.output<typeof propertyGroup>;
 export type FixtureAssociation = z.output<typeof association>;
-export type FixtureEvent = z.output<typeof event>;
+export type FixtureEvent = z.output<typeof FixtureEventSchema>;
 export type FixtureObjectType = (typeof OBJECT_TYPES)[number];
 
 /** What the schema cannot say alone: unique ids, references that resolve, history that matches the value. */

@@ -16,6 +16,7 @@ import {
   type PropertyDefinition,
   type PropertyGroupDefinition,
 } from './properties/definitions.ts';
+import type { BuiltinContext } from './properties/builtins.ts';
 import { PropertyRegistry } from './properties/registry.ts';
 
 /**
@@ -41,6 +42,7 @@ export class PortalStore {
   readonly events: StoredEvent[];
   readonly ingest: unknown;
   private readonly listeners = new Set<SandboxChangeListener>();
+  private readonly builtinContext: BuiltinContext;
   private readonly emailIndex = new Map<string, string>();
   private lastId: number;
   private eventsSorted: StoredEvent[] | undefined;
@@ -53,6 +55,7 @@ export class PortalStore {
     this.pipelines = { deals: fixture.pipelines.deals ?? [], tickets: fixture.pipelines.tickets ?? [] };
     this.ingest = fixture.ingest;
     const ctx = { owners: this.owners, dealPipelines: this.pipelines.deals, ticketPipelines: this.pipelines.tickets };
+    this.builtinContext = ctx;
     this.properties = {
       contacts: new PropertyRegistry('contacts', ctx),
       companies: new PropertyRegistry('companies', ctx),
@@ -369,47 +372,115 @@ export class PortalStore {
   }
 
   /**
-   * Merges `mergedId` into `primaryId` (contacts): values the primary lacks are copied over, associations
-   * move, the merged record disappears and its id resolves to the primary from then on.
+   * Merges two records as HubSpot does since its 2024 merge change (the behaviour deals and tickets
+   * always had): a new record with a new id takes both. Its values are the primary's, the other's
+   * where the primary has none; each property's history is both histories (on an equal timestamp the
+   * primary's entry wins), plus an entry at the merge when the kept value is not the newest one; its
+   * create date is the older one. Associations move to it (the primary's first). Both old ids leave the
+   * listings (live and archived) and resolve to the new record from then on; `hs_merged_object_ids`
+   * lists every id merged into it, earlier merges included. Emits `merge` with the new id.
    */
   merge(type: CrmObjectType, primaryId: string, mergedId: string, source: ChangeSource): StoredObject {
     const primary = this.get(type, primaryId)!;
     const merged = this.get(type, mergedId)!;
     const at = this.clock.now();
+    const older = merged.createdAt < primary.createdAt ? merged : primary;
+    const id = this.nextId();
+    const result: StoredObject = {
+      id,
+      type,
+      createdAt: older.createdAt,
+      updatedAt: at,
+      archived: false,
+      properties: new Map(),
+      history: new Map(),
+    };
+    const history = ownHistory(result);
+    const mergedIds = [
+      ...new Set([...mergedIdsOf(primary), ...mergedIdsOf(merged), primary.id, merged.id].filter(Boolean)),
+    ].sort((a, b) => Number(a) - Number(b));
+    // HubSpot's own bookkeeping properties describe the new record, not either of the old ones.
+    const stamped: Record<string, string> = {
+      hs_object_id: id,
+      hs_merged_object_ids: mergedIds.join(';'),
+      [LAST_MODIFIED_PROPERTY[type]]: new Date(at).toISOString(),
+    };
+    const names = new Set([...merged.properties.keys(), ...primary.properties.keys()]);
     let moved = 0;
-    for (const [name, value] of merged.properties) {
-      if (primary.properties.has(name) || value === '') continue;
-      primary.properties.set(name, value);
-      const history = merged.history.get(name);
-      if (history) ownHistory(primary).set(name, history);
-      moved++;
+    for (const name of [...names].sort()) {
+      if (name in stamped) continue;
+      if (name === 'createdate') {
+        const created = older.properties.get(name) ?? new Date(older.createdAt).toISOString();
+        result.properties.set(name, created);
+        history.set(name, entriesOf(older, name));
+        continue;
+      }
+      const own = primary.properties.get(name);
+      const other = merged.properties.get(name);
+      const value = own !== undefined && own !== '' ? own : (other ?? own!);
+      if (value !== own) moved++;
+      result.properties.set(name, value);
+      const entries = mergedHistory(entriesOf(primary, name), entriesOf(merged, name));
+      if (entries[0]?.value !== value) entries.unshift({ value, timestamp: at, sourceType: source.changeSource });
+      history.set(name, entries);
     }
-    const mergedIds = [...(primary.properties.get('hs_merged_object_ids')?.split(';') ?? []), merged.id].filter(
-      Boolean,
-    );
-    primary.properties.set('hs_merged_object_ids', mergedIds.join(';'));
-    primary.updatedAt = at;
-    primary.properties.set(LAST_MODIFIED_PROPERTY[type], new Date(at).toISOString());
-    this.associations.moveAll(type, merged.id, primary.id);
+    for (const [name, value] of Object.entries(stamped)) {
+      result.properties.set(name, value);
+      history.set(name, [{ value, timestamp: at, sourceType: source.changeSource }]);
+    }
     const table = this.tables[type];
-    table.remove(merged.id);
-    table.aliases.set(merged.id, primary.id);
+    table.insert(result);
+    this.associations.moveAll(type, primary.id, id);
+    this.associations.moveAll(type, merged.id, id);
+    for (const old of [primary, merged]) {
+      table.remove(old.id);
+      table.aliases.set(old.id, id);
+    }
     if (type === 'contacts') {
-      const email = merged.properties.get('email');
-      if (email && this.emailIndex.get(email.trim().toLowerCase()) === merged.id)
-        this.emailIndex.set(email.trim().toLowerCase(), primary.id);
+      for (const old of [merged, primary]) {
+        const email = old.properties.get('email')?.trim().toLowerCase();
+        if (email && this.emailIndex.get(email) === old.id) this.emailIndex.set(email, id);
+      }
     }
     this.emit({
       kind: 'merge',
       objectType: type,
       primaryObjectId: primary.id,
       mergedObjectIds: [merged.id],
-      newObjectId: primary.id,
+      newObjectId: id,
       numberOfPropertiesMoved: moved,
       occurredAt: at,
       source,
     });
-    return primary;
+    return result;
+  }
+
+  /** Records events (a visitor's page view, a form submission…) as HubSpot's events API will list them. */
+  addEvents(events: readonly FixtureEvent[]): void {
+    for (const e of events) this.events.push({ ...e, occurredAtMs: Date.parse(e.occurredAt) });
+    this.eventsSorted = undefined;
+  }
+
+  /** Adds an owner or replaces the one with its id (a user added or renamed in the portal's settings). */
+  putOwner(owner: FixtureOwner): void {
+    const at = this.owners.findIndex((o) => o.id === owner.id);
+    if (at === -1) this.owners.push(owner);
+    else this.owners[at] = owner;
+    this.refreshBuiltins();
+  }
+
+  /** Adds a pipeline or replaces the one with its id (an admin's edit of the pipeline settings). */
+  putPipeline(type: 'deals' | 'tickets', pipeline: FixturePipeline): void {
+    const list = this.pipelines[type];
+    const at = list.findIndex((p) => p.id === pipeline.id);
+    if (at === -1) list.push(pipeline);
+    else list[at] = pipeline;
+    this.refreshBuiltins();
+  }
+
+  /** Owner and stage options of HubSpot's own properties follow the owners and pipelines. */
+  private refreshBuiltins(): void {
+    for (const type of OBJECT_TYPES) this.properties[type].refreshBuiltins(this.builtinContext);
   }
 
   addProperty(type: CrmObjectType, def: PropertyDefinition): void {
@@ -420,6 +491,23 @@ export class PortalStore {
     this.properties[type].addGroup(group);
   }
 }
+
+/** A record's history of one property, as a read would show it (synthesised when it has none of its own). */
+function entriesOf(object: StoredObject, name: string): HistoryEntry[] {
+  const own = object.history.get(name);
+  if (own) return own;
+  const value = object.properties.get(name);
+  return value === undefined ? [] : [synthesisedEntry(object, name, value)];
+}
+
+/** Two histories as one, newest first; an entry of the other record at the primary's timestamp is dropped. */
+function mergedHistory(primary: readonly HistoryEntry[], other: readonly HistoryEntry[]): HistoryEntry[] {
+  const taken = new Set(primary.map((e) => e.timestamp));
+  return [...primary, ...other.filter((e) => !taken.has(e.timestamp))].sort((a, b) => b.timestamp - a.timestamp);
+}
+
+const mergedIdsOf = (object: StoredObject): string[] =>
+  (object.properties.get('hs_merged_object_ids') ?? '').split(';').filter(Boolean);
 
 /** The one history entry HubSpot would show for a value the fixture gave without history. */
 export function synthesisedEntry(object: StoredObject, name: string, value: string): HistoryEntry {

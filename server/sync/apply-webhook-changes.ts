@@ -1,5 +1,6 @@
 import { HUBSPOT_OBJECT_TYPE } from '../domain/policy/primitives.ts';
 import { archiveMirrorRecords } from '../db/repositories/mirror-archive.ts';
+import { mergeIntoSurvivors } from '../db/repositories/mirror-merges.ts';
 import { deleteContactData } from '../install/delete-contact.ts';
 import type { ApplyObjectChanges, ObjectChanges } from '../webhooks/object-changes.ts';
 import type { HubSpotCaller } from './hubspot-caller.ts';
@@ -13,8 +14,8 @@ const TYPE: Record<ObjectChanges['object'], MirrorType> = HUBSPOT_OBJECT_TYPE;
 /**
  * How webhook events change the mirror, inside the drain's transaction:
  * - `contact.privacyDeletion`: the contact's rows and everything derived from them go at once (GDPR);
- * - a deletion archives the record; a merge archives the merged ids with the survivor's id and re-reads
- *   the survivor;
+ * - a deletion archives the record; a merge folds the merged records into the survivor (HubSpot's
+ *   `newObjectId`, a new record since its 2024 merge change, else the primary) and re-reads it;
  * - anything else (creation, property change, association change, restore) re-reads the record as
  *   HubSpot has it now, with its history and associations, one batch per type however many events
  *   it had. A re-read never replaces a newer version, so events applied out of order do no harm.
@@ -29,18 +30,23 @@ export function applyWebhookChanges(deps: { clientFor: (portalId: number) => Hub
         log.info({ portalId, rowCounts: counts }, 'contact deleted on a privacy request');
         continue;
       }
-      if (change.kinds.includes('deletion')) {
-        await archiveMirrorRecords(db, portalId, type, [change.objectId]);
+      // Deleted unless restored since (events are oldest first): a restore is read again below.
+      const newest = change.events.at(-1)!;
+      if (newest.subscription.endsWith('.deletion')) {
+        await archiveMirrorRecords(db, portalId, type, [{ id: change.objectId, at: newest.occurredAt.toISOString() }]);
         continue;
       }
       if (change.kinds.includes('merge')) {
-        for (const event of change.events) {
-          const primary = Number(event.payload.primaryObjectId ?? change.objectId);
-          const merged = ((event.payload.mergedObjectIds as unknown[] | undefined) ?? [])
-            .map(Number)
-            .filter((id) => id !== primary);
-          await archiveMirrorRecords(db, portalId, type, merged, primary);
-          (reread.get(type) ?? reread.set(type, new Set()).get(type)!).add(String(primary));
+        for (const event of change.events.filter((e) => e.subscription.endsWith('.merge'))) {
+          const { survivorId, mergedIds } = mergeOf(event.payload, change.objectId);
+          const at = event.occurredAt.toISOString();
+          await mergeIntoSurvivors(
+            db,
+            portalId,
+            type,
+            mergedIds.map((id) => ({ id, survivorId, at })),
+          );
+          (reread.get(type) ?? reread.set(type, new Set()).get(type)!).add(String(survivorId));
         }
         continue;
       }
@@ -54,4 +60,17 @@ export function applyWebhookChanges(deps: { clientFor: (portalId: number) => Hub
       await storeFresh(db, portalId, fresh);
     }
   };
+}
+
+/**
+ * Which record survives a merge event and which ids it absorbed: HubSpot names the survivor
+ * `newObjectId` (a new record), or keeps the primary's id in older payloads; the primary and the
+ * `mergedObjectIds` are absorbed, except the survivor itself.
+ */
+function mergeOf(payload: Record<string, unknown>, objectId: number): { survivorId: number; mergedIds: number[] } {
+  const primary = Number(payload.primaryObjectId ?? objectId);
+  const survivorId = Number(payload.newObjectId ?? primary);
+  const merged = Array.isArray(payload.mergedObjectIds) ? payload.mergedObjectIds.map(Number) : [];
+  const mergedIds = [...new Set([primary, ...merged])].filter((id) => Number.isSafeInteger(id) && id !== survivorId);
+  return { survivorId, mergedIds };
 }

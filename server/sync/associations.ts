@@ -64,8 +64,21 @@ async function smallerSide(run: SyncRunContext, a: MirrorType, b: MirrorType): P
   return nb < na ? b : a;
 }
 
-/** All associations of `ids`, following per-record paging (a record with very many associations). */
+/** All associations of `ids`, 1,000 ids a call, following per-record paging (a record with very many). */
 export async function readAssociations(
+  run: Pick<SyncRunContext, 'client'>,
+  from: MirrorType,
+  to: MirrorType,
+  ids: readonly number[],
+): Promise<AssociationRow[]> {
+  const rows: AssociationRow[] = [];
+  for (let i = 0; i < ids.length; i += ASSOCIATION_BATCH)
+    rows.push(...(await readAssociationBatch(run, from, to, ids.slice(i, i + ASSOCIATION_BATCH))));
+  return rows;
+}
+
+/** One batch of at most 1,000 ids, then the further pages of records with very many associations. */
+async function readAssociationBatch(
   run: Pick<SyncRunContext, 'client'>,
   from: MirrorType,
   to: MirrorType,

@@ -4,13 +4,15 @@ import type { Queryable } from '../db/pool.ts';
 
 /**
  * A full-sync stream's place: which run it belongs to, HubSpot's `after` cursor (or the last id read,
- * for streams that page over the mirror), and whether the stream finished. A cursor of another run
- * means "not started in this run", so a new full sync needs no cleanup of the last one's checkpoints.
+ * for streams that page over the mirror), whether the stream finished, and for record listings the
+ * last id listed (where the next page's id range starts). A cursor of another run means "not started
+ * in this run", so a new full sync needs no cleanup of the last one's checkpoints.
  */
 export const StreamCursor = z.object({
   runId: z.number().int().positive(),
   after: z.string().nullable(),
   done: z.boolean(),
+  lastId: z.number().int().nonnegative().nullish(),
 });
 export type StreamCursor = z.infer<typeof StreamCursor>;
 

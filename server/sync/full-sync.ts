@@ -8,6 +8,7 @@ import {
   reopenSyncRun,
   type SyncRun,
 } from '../db/repositories/sync-runs.ts';
+import { syncArchivedRecords } from './archived-records.ts';
 import { syncAssociationPair } from './associations.ts';
 import { syncEvents } from './events.ts';
 import type { HubSpotCaller } from './hubspot-caller.ts';
@@ -30,8 +31,10 @@ export type FullSyncDeps = {
 export type FullSyncOutcome = { runId: number; status: 'succeeded' | 'skipped' };
 
 /**
- * Mirrors one installed portal's CRM into Postgres: objects (with stage history → stage events),
- * then associations (which page over the mirrored ids), owners, pipelines and contacts' events.
+ * Mirrors one installed portal's CRM into Postgres: objects (with stage history → stage events; what
+ * the listing no longer returns is archived, merged-away records fold into their survivors), the
+ * recycle bin (deleted records), then associations (which page over the mirrored live ids), owners,
+ * pipelines and contacts' events.
  *
  * A run is one `sync_runs` row; a failed or interrupted run is resumed by the next attempt (its
  * checkpoints name it), a finished one makes the next sync a new run that reads everything again.
@@ -48,6 +51,7 @@ export async function runFullSync(deps: FullSyncDeps, portalId: number): Promise
   try {
     const wanted = syncPropertiesOf(await definitionsForSync(deps.db, portalId));
     for (const type of SYNC_ORDER) await syncObjectPages(context, type, wanted[type]);
+    for (const type of SYNC_ORDER) await syncArchivedRecords(context, type);
     for (const pair of ASSOCIATION_PAIRS) await syncAssociationPair(context, pair);
     await syncOwners(context);
     await syncPipelines(context);

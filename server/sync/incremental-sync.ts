@@ -3,10 +3,15 @@ import { withTransaction } from '../db/pool.ts';
 import { findPortal } from '../db/repositories/portals.ts';
 import { readCheckpoint, writeCheckpoint } from '../db/repositories/sync-checkpoints.ts';
 import { addSyncRunRecords, finishSyncRunAttempt, insertSyncRun, latestSyncRun } from '../db/repositories/sync-runs.ts';
+import { ASSOCIATION_BATCH } from './associations.ts';
 import { LAST_MODIFIED, SEARCH_RESULT_CEILING, searchModified, type SearchPage } from './changed-records.ts';
 import type { FullSyncDeps } from './full-sync.ts';
+import type { HubSpotRecord } from './hubspot-record.ts';
 import { SYNC_ORDER, isStagedType, type MirrorType } from './mirror-types.ts';
+import { syncNewEvents } from './events.ts';
+import { ARCHIVED_PASS_EVERY_MS, archivedPassIfDue } from './incremental-archived.ts';
 import { definitionsForSync } from './portal-definitions.ts';
+import { REFERENCE_REFRESH_MS, ReferenceCheck, refreshReferenceData } from './reference-data.ts';
 import { fetchFresh, storeFresh } from './refresh-records.ts';
 import { syncPropertiesOf, type SyncProperties } from './sync-properties.ts';
 import { throwIfStopped, type SyncRunContext } from './sync-run-context.ts';
@@ -31,14 +36,27 @@ type IncrementalCursor = z.infer<typeof IncrementalCursor>;
 
 export type IncrementalSyncOutcome = { runId: number; status: 'succeeded' | 'skipped' };
 
+/** How often the listings without a change query are read again (tests shorten them). */
+export type IncrementalCadence = { referenceRefreshMs: number; archivedPassMs: number };
+export const DEFAULT_CADENCE: IncrementalCadence = {
+  referenceRefreshMs: REFERENCE_REFRESH_MS,
+  archivedPassMs: ARCHIVED_PASS_EVERY_MS,
+};
+
+export type IncrementalSyncDeps = FullSyncDeps & { cadence?: IncrementalCadence };
+
 /**
- * Reads what changed since the last checkpoint: per type, a search on the last-modified property
- * ascending from the stored lower bound (moved past the 10,000-result ceiling by restarting at the
- * last time seen), then the changed records' stage history and associations read again in batches,
- * each page committed with its checkpoint. Needs a finished full sync as its baseline; until then
- * (or while a new full sync runs) it does nothing.
+ * Reads what changed since the last checkpoints, at a cost that follows what changed:
+ * - per type, a search on the last-modified property ascending from the stored lower bound (moved past
+ *   the 10,000-result ceiling by restarting at the last time seen), then the changed records' stage
+ *   history and associations read again in batches, each page committed with its checkpoint; survivors
+ *   of merges fold the records they absorbed;
+ * - contacts' events that occurred since the last run (one call when there are none);
+ * - owners and pipelines when a changed record names one the mirror doesn't know, or hourly;
+ * - each type's recycle bin (deletions), hourly: see ARCHIVED_PASS_EVERY_MS.
+ * Needs a finished full sync as its baseline; until then (or while a new full sync runs) it does nothing.
  */
-export async function runIncrementalSync(deps: FullSyncDeps, portalId: number): Promise<IncrementalSyncOutcome> {
+export async function runIncrementalSync(deps: IncrementalSyncDeps, portalId: number): Promise<IncrementalSyncOutcome> {
   const portal = await findPortal(deps.db, portalId);
   if (!portal || portal.status !== 'installed') return { runId: 0, status: 'skipped' };
   const full = await latestSyncRun(deps.db, portalId, 'full');
@@ -46,14 +64,24 @@ export async function runIncrementalSync(deps: FullSyncDeps, portalId: number): 
   const run = await insertSyncRun(deps.db, portalId, 'incremental');
   const before = await deps.counters?.read(portalId);
   const context: SyncRunContext = { db: deps.db, client: deps.client, portalId, runId: run.id, signal: deps.signal };
-  const ceilingMs = Date.now() - SEARCH_LAG_MARGIN_MS;
+  const cadence = deps.cadence ?? DEFAULT_CADENCE;
+  const nowMs = Date.now();
+  const ceilingMs = nowMs - SEARCH_LAG_MARGIN_MS;
   // Records changed while the full sync ran may have been listed before the change: start there.
   const baselineMs = full.startedAt.getTime() - SEARCH_LAG_MARGIN_MS;
   let status: 'succeeded' | 'failed' = 'failed';
   let errorMessage: string | null = null;
   try {
     const wanted = syncPropertiesOf(await definitionsForSync(deps.db, portalId));
-    for (const type of SYNC_ORDER) await syncChangedRecords(context, type, wanted[type], baselineMs, ceilingMs);
+    const references = await ReferenceCheck.load(context);
+    for (const type of SYNC_ORDER)
+      await syncChangedRecords(context, type, wanted[type], { baselineMs, ceilingMs, references });
+    await syncNewEvents(context, { baselineMs, ceilingMs });
+    // The full sync read owners, pipelines and the recycle bin from its start on.
+    const since = { baselineMs: full.startedAt.getTime(), nowMs };
+    await refreshReferenceData(context, references, { ...since, everyMs: cadence.referenceRefreshMs });
+    for (const type of SYNC_ORDER)
+      await archivedPassIfDue(context, type, { ...since, everyMs: cadence.archivedPassMs });
     status = 'succeeded';
   } catch (error) {
     errorMessage = error instanceof Error ? error.message : String(error);
@@ -72,17 +100,52 @@ export async function runIncrementalSync(deps: FullSyncDeps, portalId: number): 
   return { runId: run.id, status: 'succeeded' };
 }
 
+/**
+ * Changed records are read again and stored in chunks of up to 1,000 (five search pages): the
+ * association batch read takes 1,000 ids a call, so a chunk costs one call per partner type, as the
+ * full sync's batches do. A chunk commits with the cursor after its last search page; a worker killed
+ * mid-chunk searches those pages again.
+ */
+const CHUNK = ASSOCIATION_BATCH;
+
 async function syncChangedRecords(
   run: SyncRunContext,
   type: MirrorType,
   wanted: SyncProperties,
-  baselineMs: number,
-  ceilingMs: number,
+  { baselineMs, ceilingMs, references }: { baselineMs: number; ceilingMs: number; references: ReferenceCheck },
 ): Promise<void> {
   const stream = `incremental:${type}`;
-  const stored = IncrementalCursor.safeParse(await readCheckpoint(run.db, run.portalId, stream));
-  let cursor: IncrementalCursor = stored.success ? stored.data : { sinceMs: Math.max(0, baselineMs), after: null };
+  const saved = IncrementalCursor.safeParse(await readCheckpoint(run.db, run.portalId, stream));
+  let cursor: IncrementalCursor = saved.success ? saved.data : { sinceMs: Math.max(0, baselineMs), after: null };
   const history = isStagedType(type) ? wanted.history : [];
+  // Found but not yet stored, by id (a record found twice, at a window's edge, is read once), and the
+  // cursor to commit with them.
+  let found = new Map<string, HubSpotRecord>();
+  let foundThrough: IncrementalCursor | null = null;
+  // Versions stored by this run that a later window can find again (a crowded instant is paged by id
+  // after the window that reached it): not read a second time. Only instants ≥ the bound are kept.
+  const stored = new Map<string, number>();
+  const flush = async () => {
+    if (foundThrough === null) return;
+    const through = foundThrough;
+    const records = [...found.values()];
+    const fresh = await fetchFresh(
+      run.client,
+      type,
+      records.map((r) => r.id),
+      wanted,
+      records,
+    );
+    await withTransaction(run.db, async (tx) => {
+      await storeFresh(tx, run.portalId, fresh);
+      await addSyncRunRecords(tx, run.portalId, run.runId, fresh.records.length);
+      await writeCheckpoint(tx, run.portalId, stream, through);
+    });
+    references.see(type, fresh.records);
+    for (const r of fresh.records) stored.set(r.id, r.updatedAt.getTime());
+    found = new Map();
+    foundThrough = null;
+  };
   for (;;) {
     throwIfStopped(run);
     // With history to read, the search only finds the ids (the batch read brings the properties).
@@ -95,27 +158,28 @@ async function syncChangedRecords(
       history.length > 0 ? [LAST_MODIFIED[type]] : wanted.properties,
     );
     if (page.results.length === 0) {
-      if (idAfter === null) return;
+      if (idAfter === null) return flush();
       // The crowded instant is read: carry on after it.
       cursor = { sinceMs: cursor.sinceMs + 1, after: null };
-      await writeCheckpoint(run.db, run.portalId, stream, cursor);
+      foundThrough = cursor;
       continue;
     }
-    const ids = page.results.map((r) => r.id);
-    const fresh = await fetchFresh(run.client, type, ids, wanted, page.results);
+    for (const record of page.results) {
+      if (stored.get(record.id) === record.updatedAt.getTime()) continue;
+      const seen = found.get(record.id);
+      if (!seen || seen.updatedAt <= record.updatedAt) found.set(record.id, record);
+    }
     const { next, caughtUp } = nextCursor(cursor, page, ceilingMs);
-    await withTransaction(run.db, async (tx) => {
-      await storeFresh(tx, run.portalId, fresh);
-      await addSyncRunRecords(tx, run.portalId, run.runId, fresh.records.length);
-      await writeCheckpoint(tx, run.portalId, stream, next);
-    });
+    foundThrough = next;
+    if (next.sinceMs > cursor.sinceMs) for (const [id, ms] of stored) if (ms < next.sinceMs) stored.delete(id);
+    if (caughtUp || found.size >= CHUNK) await flush();
     if (caughtUp) return;
     cursor = next;
   }
 }
 
 /**
- * Where to read next after a committed page. Search refuses to page past 10,000 results, so at the
+ * Where to read next after a search page. Search refuses to page past 10,000 results, so at the
  * ceiling the last instant seen is paged by id (`idAfter`, its own ceiling handled the same way) and
  * the window restarts just after it. Caught up when nothing is left: the bound moves to the last time
  * seen, but no closer to now than the search-lag margin.

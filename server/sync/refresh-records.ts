@@ -1,11 +1,13 @@
 import type { Queryable } from '../db/pool.ts';
 import { deleteAssociationsOf, insertAssociations } from '../db/repositories/mirror-associations.ts';
+import { mergeIntoSurvivors } from '../db/repositories/mirror-merges.ts';
 import { upsertMirrorRecords } from '../db/repositories/mirror-objects.ts';
 import { deleteStageEventsOf, insertStageEvents } from '../db/repositories/mirror-stage-events.ts';
 import { readAssociations } from './associations.ts';
 import { readWithHistory } from './changed-records.ts';
 import type { HubSpotCaller } from './hubspot-caller.ts';
 import { toMirrorRecord, type HubSpotRecord } from './hubspot-record.ts';
+import { mergedAwayIn } from './merged-records.ts';
 import { ASSOCIATION_PAIRS, isStagedType, type MirrorType } from './mirror-types.ts';
 import { stageEventsOf } from './stage-events.ts';
 import type { SyncProperties } from './sync-properties.ts';
@@ -47,8 +49,8 @@ export async function fetchFresh(
 
 /**
  * Stores fresh records in the mirror (call inside the caller's transaction): a record only replaces an
- * older version, its stage events are rebuilt from the history it came with, and its associations with
- * each partner type are replaced. Returns the ids written.
+ * older version, its stage events are rebuilt from the history it came with, records it absorbed in a
+ * merge fold into it, and its associations with each partner type are replaced. Returns the ids written.
  */
 export async function storeFresh(tx: Queryable, portalId: number, fresh: FreshRecords): Promise<number[]> {
   const { type, records, history } = fresh;
@@ -63,6 +65,7 @@ export async function storeFresh(tx: Queryable, portalId: number, fresh: FreshRe
       records.filter((r) => stored.has(Number(r.id))).flatMap((r) => stageEventsOf(r, history)),
     );
   }
+  await mergeIntoSurvivors(tx, portalId, type, mergedAwayIn(records));
   const ids = records.map((r) => Number(r.id));
   for (const { other, rows } of fresh.associations) {
     await deleteAssociationsOf(tx, portalId, type, ids, other);

@@ -2,17 +2,19 @@ import { HUBSPOT_OBJECT_TYPE } from '../domain/policy/primitives.ts';
 import type { Definitions } from '../domain/policy/schema.ts';
 import { dateEnteredPropertyOf } from '../domain/policy/current-stage.ts';
 import type { CrmObject } from '../domain/policy/primitives.ts';
+import { MERGED_IDS_PROPERTY } from './merged-records.ts';
 import type { MirrorType } from './mirror-types.ts';
 
 /**
  * Which properties the sync reads per object. Everything a check, attribution or card reads comes
  * from the definitions (stages, required fields, join keys, duplicates, SLAs, checklists, channels,
  * section-8 properties), so a policy change that names a new property is picked up by the next sync
- * without a code change. Only HubSpot's basics are listed here: identity, ownership, last-modified
- * and the names people recognise records by.
+ * without a code change. Only HubSpot's basics are listed here: identity, merges, ownership,
+ * last-modified and the names people recognise records by.
  */
 const BASICS: Record<MirrorType, readonly string[]> = {
   contacts: [
+    MERGED_IDS_PROPERTY,
     'createdate',
     'lastmodifieddate',
     'hubspot_owner_id',
@@ -21,8 +23,9 @@ const BASICS: Record<MirrorType, readonly string[]> = {
     'firstname',
     'lastname',
   ],
-  companies: ['createdate', 'hs_lastmodifieddate', 'hubspot_owner_id', 'name', 'domain'],
+  companies: [MERGED_IDS_PROPERTY, 'createdate', 'hs_lastmodifieddate', 'hubspot_owner_id', 'name', 'domain'],
   deals: [
+    MERGED_IDS_PROPERTY,
     'createdate',
     'hs_lastmodifieddate',
     'hubspot_owner_id',
@@ -32,7 +35,15 @@ const BASICS: Record<MirrorType, readonly string[]> = {
     'amount',
     'closedate',
   ],
-  tickets: ['createdate', 'hs_lastmodifieddate', 'hubspot_owner_id', 'subject', 'hs_pipeline', 'hs_pipeline_stage'],
+  tickets: [
+    MERGED_IDS_PROPERTY,
+    'createdate',
+    'hs_lastmodifieddate',
+    'hubspot_owner_id',
+    'subject',
+    'hs_pipeline',
+    'hs_pipeline_stage',
+  ],
 };
 
 const OBJECT_OF: Record<CrmObject, MirrorType> = HUBSPOT_OBJECT_TYPE;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 /** Runs `node <script> [args]` with extra environment and resolves with its exit code and output. */
 export function runNodeScript(
@@ -25,4 +25,23 @@ export function lastJsonLine<T>(stdout: string): T {
   const line = stdout.trim().split('\n').at(-1);
   if (!line) throw new Error('the script printed nothing');
   return JSON.parse(line) as T;
+}
+
+/** A running `node <script>`: its process, its exit, and what it printed so far (for failure messages). */
+export type NodeProcess = { child: ChildProcess; exited: Promise<number | null>; output(): string };
+
+/** Starts `node <script>` with extra environment, without waiting for it (to signal it later). */
+export function startNodeScript(script: string, env: Record<string, string>): NodeProcess {
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve(code));
+  });
+  return { child, exited, output: () => output };
 }

@@ -20,3 +20,22 @@ export async function upsertOwners(db: Queryable, portalId: number, owners: read
     [portalId, JSON.stringify(owners)],
   );
 }
+
+/** The ids of the owners the mirror knows, to tell when a record names one it doesn't. */
+export async function knownOwnerIds(db: Queryable, portalId: number): Promise<Set<string>> {
+  const { rows } = await db.query<{ id: string }>(`SELECT id FROM owners WHERE portal_id = $1`, [portalId]);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The portal's owners for pickers (reports filter by owner), active ones first, then by email. */
+export async function listOwners(
+  db: Queryable,
+  portalId: number,
+): Promise<{ id: string; email: string | null; name: string | null; archived: boolean }[]> {
+  const { rows } = await db.query<{ id: string; email: string | null; name: string | null; archived: boolean }>(
+    `SELECT id, email, nullif(btrim(concat_ws(' ', first_name, last_name)), '') AS name, archived
+       FROM owners WHERE portal_id = $1 ORDER BY archived, email NULLS LAST, id`,
+    [portalId],
+  );
+  return rows;
+}

@@ -84,3 +84,23 @@ export async function finishSyncRunAttempt(
     ],
   );
 }
+
+/** A portal's runs, newest first: its sync history for the operations endpoints. */
+export async function listSyncRuns(db: Queryable, portalId: number, limit: number): Promise<SyncRun[]> {
+  const { rows } = await db.query<SyncRun>(
+    `SELECT ${COLUMNS} FROM sync_runs WHERE portal_id = $1 ORDER BY id DESC LIMIT $2`,
+    [portalId, limit],
+  );
+  return rows;
+}
+
+/** Per kind, the portal's latest run that succeeded (the baseline of "how current is the mirror"). */
+export async function latestSucceededSyncRuns(db: Queryable, portalId: number): Promise<SyncRun[]> {
+  const { rows } = await db.query<SyncRun>(
+    `SELECT DISTINCT ON (kind) ${COLUMNS} FROM sync_runs
+      WHERE portal_id = $1 AND status = 'succeeded'
+      ORDER BY kind, id DESC`,
+    [portalId],
+  );
+  return rows;
+}

@@ -133,6 +133,7 @@ function contacts(ctx: BuiltinContext): PropertyDefinition[] {
     info('createdate', 'Create Date', 'datetime', 'date'),
     info('lastmodifieddate', 'Last Modified Date', 'datetime', 'date', RO),
     info('hs_object_id', 'Record ID', 'number', 'number', RO),
+    info('hs_merged_object_ids', 'Merged record IDs', 'enumeration', 'checkbox', RO),
     info('hs_sa_first_engagement_date', 'Date of first engagement', 'datetime', 'date', RO),
     ...LIFECYCLE_STAGES.map((s) =>
       info(`hs_lifecyclestage_${s.value}_date`, `Became a ${s.label} Date`, 'datetime', 'date', RO),
@@ -168,6 +169,7 @@ function companies(ctx: BuiltinContext): PropertyDefinition[] {
     info('createdate', 'Create Date', 'datetime', 'date'),
     info('hs_lastmodifieddate', 'Last Modified Date', 'datetime', 'date', RO),
     info('hs_object_id', 'Record ID', 'number', 'number', RO),
+    info('hs_merged_object_ids', 'Merged record IDs', 'enumeration', 'checkbox', RO),
     ...LIFECYCLE_STAGES.map((s) =>
       info(`hs_lifecyclestage_${s.value}_date`, `Became a ${s.label} Date`, 'datetime', 'date', RO),
     ),
@@ -202,6 +204,7 @@ function deals(ctx: BuiltinContext): PropertyDefinition[] {
     info('createdate', 'Create Date', 'datetime', 'date'),
     info('hs_lastmodifieddate', 'Last Modified Date', 'datetime', 'date', RO),
     info('hs_object_id', 'Record ID', 'number', 'number', RO),
+    info('hs_merged_object_ids', 'Merged record IDs', 'enumeration', 'checkbox', RO),
     ...stageDates(info, stages, (id) => `hs_date_entered_${id}`),
     ...stages.map((s) => info(`hs_date_exited_${s.id}`, `Date exited "${s.label}"`, 'datetime', 'date', RO)),
   ];
@@ -226,6 +229,7 @@ function tickets(ctx: BuiltinContext): PropertyDefinition[] {
     info('createdate', 'Create date', 'datetime', 'date'),
     info('hs_lastmodifieddate', 'Last modified date', 'datetime', 'date', RO),
     info('hs_object_id', 'Ticket ID', 'number', 'number', RO),
+    info('hs_merged_object_ids', 'Merged record IDs', 'enumeration', 'checkbox', RO),
     ...stageDates(info, stages, (id) => `hs_date_entered_${id}`),
   ];
 }

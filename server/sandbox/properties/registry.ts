@@ -14,6 +14,11 @@ export class PropertyRegistry {
     for (const group of BUILTIN_GROUPS[type]) this.groups.set(group.name, group);
   }
 
+  /** Rebuilds HubSpot's built-in definitions whose options follow the owners and pipelines (after they change). */
+  refreshBuiltins(ctx: BuiltinContext): void {
+    for (const def of builtinProperties(this.type, ctx)) this.defs.set(def.name, def);
+  }
+
   get(name: string): PropertyDefinition | undefined {
     return this.defs.get(name);
   }

@@ -11,7 +11,8 @@ import { batchInputs } from './writes-validation.ts';
 /**
  * Associations v4: batch read (≤1,000 inputs) and per-record reads, answered from either end with
  * HubSpot's default association types; default (unlabeled) associate and remove. `toObjectId` is a
- * number, as HubSpot's v4 answers carry it.
+ * number, as HubSpot's v4 answers carry it. Archived records' associations are not listed (unverified:
+ * HubSpot's UI shows none for a deleted record, and a restore brings them back).
  */
 export const ASSOCIATION_LIMITS = { maxBatchRead: 1000, pageSize: 500 };
 
@@ -26,11 +27,16 @@ export function associationRoutes(ctx: SandboxContext): Router {
   const router = Router();
   const { store } = ctx;
 
+  // A record in the recycle bin keeps its associations (a restore brings them back) but neither end
+  // lists them meanwhile.
   const associated = (from: CrmObjectType, id: string, to: CrmObjectType) =>
-    store.associations.idsOf(from, id, to).map((toId) => ({
-      toObjectId: Number(toId),
-      associationTypes: store.associations.typesOf(from, id, to, toId),
-    }));
+    store.associations
+      .idsOf(from, id, to)
+      .filter((toId) => store.get(to, toId)?.archived === false)
+      .map((toId) => ({
+        toObjectId: Number(toId),
+        associationTypes: store.associations.typesOf(from, id, to, toId),
+      }));
 
   router.post('/crm/v4/associations/:from/:to/batch/read', (req, res) => {
     const started = store.clock.now();
@@ -46,7 +52,7 @@ export function associationRoutes(ctx: SandboxContext): Router {
       if (input?.id === undefined) throw validationError('Each input needs an id');
       const id = String(input.id);
       const object = store.get(from, id);
-      const all = object ? associated(from, object.id, to) : [];
+      const all = object && !object.archived ? associated(from, object.id, to) : [];
       if (all.length === 0) {
         errors.push({
           status: 'error',

@@ -1,21 +1,32 @@
 import { Router, type RequestHandler } from 'express';
 import type { SandboxContext } from '../context.ts';
-import type { CrmObjectType, SandboxChange } from '../contracts.ts';
+import { z } from 'zod';
+import type { ChangeSource, CrmObjectType, SandboxChange } from '../contracts.ts';
 import { notFound, validationError } from '../errors.ts';
 import { exportFixtureJson } from '../export.ts';
+import { FixtureEventSchema, FixtureOwnerSchema, FixturePipelineSchema } from '../fixture.ts';
 import type { WriteFilter, WriteKind } from '../writes.ts';
 import { intParam, objectBody, objectType, stringParam } from './params.ts';
+import { mergeRecords } from './objects.ts';
 import { checkProperties, invalidProperties } from './writes-validation.ts';
 
 /**
  * The sandbox's own control API under /__sandbox/ (not HubSpot's): for tests in other processes and the
- * demo. State export, the write log, recent changes, the clock, token controls, a simulated user edit,
- * and whatever extra controls the limits/faults/webhooks modules mount (`extra`).
+ * demo. State export, the write log, recent changes, the clock, token controls, simulated users' edits,
+ * bulk edits, merges and deletions, new events, owners and pipelines, and whatever extra controls the limits/faults/webhooks modules mount (`extra`).
  */
 export type ControlOptions = {
   changes: () => SandboxChange[];
   extra?: Record<string, RequestHandler | Router>;
 };
+
+/** A control body checked against the fixture's schema: 400 naming each bad field otherwise. */
+function parsed<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${[what, ...i.path].join('.')}: ${i.message}`);
+  throw validationError(`Invalid ${what}: ${problems.join('; ')}`);
+}
 
 export function controlRoutes(ctx: SandboxContext, options: ControlOptions): Router {
   const router = Router();
@@ -100,6 +111,47 @@ export function controlRoutes(ctx: SandboxContext, options: ControlOptions): Rou
     });
   });
 
+  // Who a simulated change is attributed to: a user in HubSpot's UI unless the body names a source.
+  const userSource = (body: Record<string, unknown>): ChangeSource => {
+    const changeSource = typeof body.changeSource === 'string' ? body.changeSource : 'CRM_UI';
+    const sourceId =
+      typeof body.sourceId === 'string'
+        ? body.sourceId
+        : changeSource === 'CRM_UI'
+          ? `userId:${store.owners[0]?.userId ?? store.owners[0]?.id ?? 1}`
+          : undefined;
+    return { changeSource, ...(sourceId === undefined ? {} : { sourceId }) };
+  };
+
+  // Many edits at once (an import, a bulk edit, a workflow), each validated like an API write; with the
+  // clock frozen they share one last-modified instant, as a pipeline edit's do.
+  router.post('/objects/:type/batch', (req, res) => {
+    const type: CrmObjectType = objectType(req.params.type);
+    const body = objectBody(req.body);
+    if (!Array.isArray(body.inputs)) throw validationError('inputs must be an array of {id, properties}');
+    const planned = body.inputs.map((raw: unknown, index: number) => {
+      const input = (raw ?? {}) as { id?: unknown; properties?: unknown };
+      const id = typeof input.id === 'string' || typeof input.id === 'number' ? String(input.id) : undefined;
+      const object = id === undefined ? undefined : store.get(type, id);
+      if (!object) throw notFound(`inputs[${index}]: no ${type} with id ${String(input.id)}`);
+      const checked = checkProperties(store, type, input.properties, object.properties);
+      if (!checked.ok) throw invalidProperties(checked.problems);
+      return { object, values: checked.values };
+    });
+    const source = userSource(body);
+    let changed = 0;
+    for (const { object, values } of planned) if (store.update(type, object.id, values, source).length > 0) changed++;
+    res.json({ inputs: planned.length, changed });
+  });
+
+  // A user's merge in HubSpot's UI: a new record takes both ids (as the API's merge).
+  router.post('/objects/:type/merge', (req, res) => {
+    const type: CrmObjectType = objectType(req.params.type);
+    const body = objectBody(req.body);
+    const result = mergeRecords(ctx, type, body, userSource(body));
+    res.json({ id: result.id, mergedObjectIds: result.properties.get('hs_merged_object_ids')?.split(';') ?? [] });
+  });
+
   // A change made in HubSpot's UI (or by a workflow): validated like an API write, attributed to `changeSource`.
   router.post('/objects/:type/:id', (req, res) => {
     const type: CrmObjectType = objectType(req.params.type);
@@ -108,18 +160,40 @@ export function controlRoutes(ctx: SandboxContext, options: ControlOptions): Rou
     const body = objectBody(req.body);
     const checked = checkProperties(store, type, body.properties, object.properties);
     if (!checked.ok) throw invalidProperties(checked.problems);
-    const changeSource = typeof body.changeSource === 'string' ? body.changeSource : 'CRM_UI';
-    const sourceId =
-      typeof body.sourceId === 'string'
-        ? body.sourceId
-        : changeSource === 'CRM_UI'
-          ? `userId:${store.owners[0]?.userId ?? store.owners[0]?.id ?? 1}`
-          : undefined;
-    const changed = store.update(type, object.id, checked.values, {
-      changeSource,
-      ...(sourceId === undefined ? {} : { sourceId }),
-    });
+    const changed = store.update(type, object.id, checked.values, userSource(body));
     res.json({ id: object.id, changed });
+  });
+
+  // A user's deletion in HubSpot's UI: the record goes to the recycle bin.
+  router.delete('/objects/:type/:id', (req, res) => {
+    const type: CrmObjectType = objectType(req.params.type);
+    const object = store.get(type, req.params.id);
+    if (!object || object.archived) throw notFound();
+    store.archive(type, object.id, userSource({}));
+    res.status(204).end();
+  });
+
+  // Events happening (page views, form submissions…), listed by the events API from then on.
+  router.post('/events', (req, res) => {
+    const events = parsed(z.array(FixtureEventSchema), objectBody(req.body).events, 'events');
+    store.addEvents(events);
+    res.json({ added: events.length });
+  });
+
+  // A user added or changed in the portal's settings (owners are users; HubSpot's API can't write them).
+  router.put('/owners/:id', (req, res) => {
+    const owner = parsed(FixtureOwnerSchema, { ...objectBody(req.body), id: req.params.id }, 'owner');
+    store.putOwner(owner);
+    res.json(owner);
+  });
+
+  // An admin's edit of a pipeline (stages added, renamed, reordered), or a new pipeline.
+  router.put('/pipelines/:type/:pipelineId', (req, res) => {
+    const type = objectType(req.params.type);
+    if (type !== 'deals' && type !== 'tickets') throw validationError('pipelines exist for deals and tickets only');
+    const pipeline = parsed(FixturePipelineSchema, { ...objectBody(req.body), id: req.params.pipelineId }, 'pipeline');
+    store.putPipeline(type, pipeline);
+    res.json(pipeline);
   });
 
   for (const [path, handler] of Object.entries(options.extra ?? {})) router.use(`/${path}`, handler);

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { objectScopes, requireScopes } from '../auth.ts';
 import { directionOfType } from '../associations.ts';
 import { sourceOf, type SandboxContext } from '../context.ts';
-import type { CrmObjectType } from '../contracts.ts';
+import type { ChangeSource, CrmObjectType } from '../contracts.ts';
 import { HubSpotError, errorBody, notFound, validationError } from '../errors.ts';
 import type { StoredObject } from '../objects.ts';
 import { DEFAULT_READ_PROPERTIES } from '../properties/builtins.ts';
@@ -21,7 +21,7 @@ import {
 /**
  * CRM objects v3 for contacts, companies, deals and tickets: list (≤100 a page, 50 with history, as
  * HubSpot cuts history pages), read, batch read (≤100 inputs, ≤50 with history; missing ids → 207),
- * create, update, batch create/update/archive, archive and contact merge.
+ * create, update, batch create/update/archive, archive and merge (a new record takes both ids).
  *
  * Partial failures of batch update: without `objectWriteTraceId` on the inputs, any input with an
  * invalid property or value fails the whole batch with HubSpot's 400 VALIDATION_ERROR and nothing is
@@ -260,18 +260,11 @@ export function objectRoutes(ctx: SandboxContext): Router {
     res.status(204).end();
   });
 
-  router.post('/crm/v3/objects/contacts/merge', (req, res) => {
-    requireScopes(ctx, res, objectScopes('contacts', 'write'));
-    const body = objectBody(req.body);
-    const primaryId = String(body.primaryObjectId ?? '');
-    const mergedId = String(body.objectIdToMerge ?? '');
-    if (!primaryId || !mergedId) throw validationError('primaryObjectId and objectIdToMerge are required');
-    const primary = lookup(ctx, 'contacts', primaryId, undefined);
-    const merged = lookup(ctx, 'contacts', mergedId, undefined);
-    if (!primary || !merged) throw notFound(notFoundMessage('contacts'));
-    if (primary.id === merged.id) throw validationError('Cannot merge an object with itself');
-    const result = store.merge('contacts', primary.id, merged.id, sourceOf(ctx, res));
-    res.json(toPublicObject(store, result, { properties: DEFAULT_READ_PROPERTIES.contacts }));
+  router.post('/crm/v3/objects/:type/merge', (req, res) => {
+    const type = objectType(req.params.type);
+    requireScopes(ctx, res, objectScopes(type, 'write'));
+    const result = mergeRecords(ctx, type, objectBody(req.body), sourceOf(ctx, res));
+    res.json(toPublicObject(store, result, { properties: DEFAULT_READ_PROPERTIES[type] }));
   });
 
   router.post('/crm/v3/objects/:type', (req, res) => {
@@ -303,6 +296,26 @@ export function objectRoutes(ctx: SandboxContext): Router {
   });
 
   return router;
+}
+
+/**
+ * HubSpot's merge (`{primaryObjectId, objectIdToMerge}`), for the API and the control API: both must be
+ * live records of the type; the result is a new record (see PortalStore.merge).
+ */
+export function mergeRecords(
+  ctx: SandboxContext,
+  type: CrmObjectType,
+  body: Record<string, unknown>,
+  source: ChangeSource,
+): StoredObject {
+  const primaryId = String(body.primaryObjectId ?? '');
+  const mergedId = String(body.objectIdToMerge ?? '');
+  if (!primaryId || !mergedId) throw validationError('primaryObjectId and objectIdToMerge are required');
+  const primary = lookup(ctx, type, primaryId, undefined);
+  const merged = lookup(ctx, type, mergedId, undefined);
+  if (!primary || !merged) throw notFound(notFoundMessage(type));
+  if (primary.id === merged.id) throw validationError('Cannot merge an object with itself');
+  return ctx.store.merge(type, primary.id, merged.id, source);
 }
 
 type CreateAssociation = { toType: CrmObjectType; toId: string; primary: boolean };

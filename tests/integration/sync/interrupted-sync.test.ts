@@ -40,7 +40,8 @@ function dyingClient(real: HubSpotCaller, dieAt: number, when: 'before' | 'after
 describe('a full sync interrupted anywhere', () => {
   const minimum = minimumCalls(countsOf(fixture));
 
-  // Call 3 is the third contacts page, 7 the first association batch, 12 owners, 14 events.
+  // Calls 1–3 are contacts pages, 4–6 companies, deals and tickets, 7–10 the recycle bins, 11–14
+  // association batches, 15 owners, 16–17 pipelines, 18 events.
   for (const [dieAt, when] of [
     [3, 'before'],
     [3, 'after'],
@@ -48,7 +49,8 @@ describe('a full sync interrupted anywhere', () => {
     [7, 'before'],
     [10, 'after'],
     [12, 'after'],
-    [14, 'after'],
+    [15, 'after'],
+    [18, 'after'],
   ] as const) {
     it(`resumes after dying ${when} call ${dieAt}: same rows, no duplicate, committed pages not read again`, async () => {
       const real = portal.deps(db.pool);
@@ -81,7 +83,7 @@ describe('a full sync interrupted anywhere', () => {
     const cursors = await db.pool.query(`SELECT stream, cursor FROM sync_checkpoints WHERE portal_id = $1`, [
       portal.portalId,
     ]);
-    expect(cursors.rows.length).toBe(4 + 4 + 1 + 2 + 1);
+    expect(cursors.rows.length).toBe(4 + 4 + 4 + 1 + 2 + 1);
     for (const row of cursors.rows)
       expect(row.cursor, row.stream).toMatchObject({ runId: last.rows[0].id, done: true });
   });

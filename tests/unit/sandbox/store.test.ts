@@ -99,20 +99,49 @@ describe('portal store', () => {
     expect(first.next).toBeUndefined();
   });
 
-  it('merges: the primary keeps its id, takes missing values and associations, the other id resolves to it', () => {
+  it('merges as HubSpot does since 2024: a new record takes both ids, values, histories and associations', () => {
     const { store, changes } = setup();
     store.associate('contacts', '102', 'deals', '301', APP);
     store.update('contacts', '102', { lastname: 'Haddad' }, APP);
     const merged = store.merge('contacts', '101', '102', APP);
-    expect(merged.properties.get('lastname')).toBe('Haddad');
+    expect(merged.id).toBe('302');
+    // The primary's values, the other's where the primary has none; the older create date.
     expect(merged.properties.get('firstname')).toBe('Eli');
-    expect(store.get('contacts', '102')!.id).toBe('101');
-    expect([...store.tables.contacts.all()].map((o) => o.id)).toEqual(['101']);
+    expect(merged.properties.get('email')).toBe('eli@example.com');
+    expect(merged.properties.get('lastname')).toBe('Haddad');
+    expect(merged.properties.get('createdate')).toBe('2026-01-01T00:00:00.000Z');
+    expect(merged.createdAt).toBe(Date.parse('2026-01-01T00:00:00.000Z'));
+    expect(merged.properties.get('hs_object_id')).toBe('302');
+    expect(merged.properties.get('hs_merged_object_ids')).toBe('101;102');
+    expect(merged.history.get('lifecyclestage')!.map((e) => e.value)).toEqual(['marketingqualifiedlead', 'lead']);
+    // Mo's value is newer than Eli's, but the primary's is kept: the merge stamps it as the newest entry.
+    expect(merged.history.get('firstname')!.map((e) => [e.value, e.timestamp])).toEqual([
+      ['Eli', AT],
+      ['Mo', Date.parse('2026-01-02T00:00:00.000Z')],
+      ['Eli', Date.parse('2026-01-01T00:00:00.000Z')],
+    ]);
+    // Both old ids resolve to it; neither is listed, live or archived.
+    expect(store.get('contacts', '101')!.id).toBe('302');
+    expect(store.get('contacts', '102')!.id).toBe('302');
+    expect(store.findContactByEmail('mo@example.com')!.id).toBe('302');
+    expect([...store.tables.contacts.all()].map((o) => o.id)).toEqual(['302']);
+    expect(store.tables.contacts.page(0, 10, true).items).toEqual([]);
+    expect(store.associations.idsOf('contacts', '302', 'deals')).toEqual(['301']);
+    expect(store.associations.idsOf('contacts', '302', 'companies')).toEqual(['201']);
     expect(changes.at(-1)).toMatchObject({
       kind: 'merge',
       primaryObjectId: '101',
       mergedObjectIds: ['102'],
-      newObjectId: '101',
+      newObjectId: '302',
     });
+  });
+
+  it('lists every id ever merged into a record, earlier merges included', () => {
+    const { store } = setup();
+    const first = store.merge('contacts', '101', '102', APP);
+    const other = store.create('contacts', { email: 'third@example.com' }, APP);
+    const second = store.merge('contacts', other.id, first.id, APP);
+    expect(second.properties.get('hs_merged_object_ids')).toBe(['101', '102', first.id, other.id].join(';'));
+    expect(store.get('contacts', '101')!.id).toBe(second.id);
   });
 });
