@@ -24,7 +24,9 @@ export async function runJob(
 ): Promise<void> {
   const jobId = job.id ?? '';
   const attempt = job.attemptsMade + 1;
-  const log = deps.log.child({ jobId, job: job.name, attempt });
+  // Every line about this job names it and, for a portal's job, the portal (before the payload is parsed,
+  // so even a refused payload's line has it when it can).
+  const log = deps.log.child({ ...portalOf(job.data), jobId, job: job.name, attempt });
   const tracked = job.repeatJobKey === undefined;
 
   if (tracked) {
@@ -68,6 +70,11 @@ function isFinalAttempt(job: Job<unknown, void>, error: unknown): boolean {
   const unrecoverable =
     error instanceof UnrecoverableError || (error as Error | undefined)?.name === 'UnrecoverableError';
   return unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+function portalOf(data: unknown): { portalId?: number } {
+  const portalId = typeof data === 'object' && data !== null ? (data as { portalId?: unknown }).portalId : undefined;
+  return typeof portalId === 'number' ? { portalId } : {};
 }
 
 function describe(error: unknown): string {

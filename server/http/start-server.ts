@@ -2,8 +2,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { parseEnv, type Env } from '../config/env.ts';
+import { adminKeys } from '../admin/admin-keys.ts';
+import { DefinitionsCache } from '../cards/definitions-cache.ts';
+import { createCardService } from '../cards/card-service.ts';
 import { createAppContext, redirectUriOf, type AppContext, type ContextOptions } from '../context.ts';
 import { OAuthStateStore } from '../hubspot/oauth-state.ts';
+import { JOB_DEFINITIONS } from '../jobs/registry.ts';
+import { RedisJobTimings } from '../observability/job-timings.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import { evaluateRecords } from '../hygiene/evaluate-records.ts';
 import { createWebhookIntake } from '../webhooks/intake.ts';
 import { createHttpApp } from './app.ts';
 
@@ -41,6 +48,19 @@ export async function startServer(options: {
       install: context.install,
     },
     operator: { token: env.OPERATOR_API_TOKEN, uninstall: context.uninstall },
+    syncStatus: { db: context.db, token: env.OPERATOR_API_TOKEN },
+    metrics: {
+      token: env.METRICS_TOKEN,
+      metrics: () =>
+        createMetrics({
+          db: context.db,
+          counters: context.counters,
+          queues: context.queues,
+          queueNames: [...new Set(JOB_DEFINITIONS.map((d) => d.queue))],
+          timings: new RedisJobTimings(context.redis, context.queues.prefix),
+          log: context.log,
+        }),
+    },
     ingest: {
       db: context.db,
       redis: context.redis,
@@ -55,6 +75,32 @@ export async function startServer(options: {
         queues: context.queues,
         log: context.log,
         appId: env.HUBSPOT_APP_ID,
+      }),
+    },
+    admin: (() => {
+      const keys = adminKeys(env);
+      return {
+        db: context.db,
+        queueDeps: context.queueDeps,
+        oauth: context.oauth,
+        states: new OAuthStateStore(context.redis, keys.loginState),
+        keys,
+        authorizeUrl: env.HUBSPOT_AUTHORIZE_URL,
+        clientId: env.HUBSPOT_CLIENT_ID,
+        clientSecret: env.HUBSPOT_CLIENT_SECRET,
+        publicBaseUrl: env.PUBLIC_BASE_URL,
+      };
+    })(),
+    reports: { db: context.db, publicBaseUrl: env.PUBLIC_BASE_URL, operatorToken: env.OPERATOR_API_TOKEN },
+    cards: {
+      clientSecret: env.HUBSPOT_CLIENT_SECRET,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      cards: createCardService({
+        db: context.db,
+        clientFor: context.clientFor,
+        definitions: new DefinitionsCache(),
+        reevaluate: evaluateRecords,
+        now: () => new Date(),
       }),
     },
   });

@@ -1,13 +1,15 @@
-import { timingSafeEqual } from 'node:crypto';
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { DeletionReport } from '../../install/delete-portal.ts';
+import { bearerAuth } from '../bearer-auth.ts';
 
 export type OperatorRouteDeps = {
   /** Unset: the operator API does not exist (404), so a deployment can't expose it by accident. */
   token: string | undefined;
   uninstall: (portalId: number, reason: string) => Promise<DeletionReport>;
 };
+
+export const OPERATOR_TOKEN_REQUIRED = 'a valid operator token is required';
 
 const PortalParams = z.object({ portalId: z.coerce.number().int().positive() });
 const DeleteBody = z.object({ reason: z.string().trim().min(3).max(500) });
@@ -16,7 +18,7 @@ const DeleteBody = z.object({ reason: z.string().trim().min(3).max(500) });
 export function operatorRoutes(deps: OperatorRouteDeps): Router {
   const router = Router();
   if (!deps.token) return router;
-  const authorized = bearerAuth(deps.token);
+  const authorized = bearerAuth(deps.token, OPERATOR_TOKEN_REQUIRED);
 
   router.post('/operator/portals/:portalId/delete', authorized, async (req, res) => {
     const params = PortalParams.safeParse(req.params);
@@ -32,16 +34,4 @@ export function operatorRoutes(deps: OperatorRouteDeps): Router {
     res.json({ ok: true, data: report });
   });
   return router;
-}
-
-function bearerAuth(token: string): RequestHandler {
-  const expected = Buffer.from(`Bearer ${token}`);
-  return (req, res, next) => {
-    const given = Buffer.from(req.get('authorization') ?? '');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) {
-      next();
-      return;
-    }
-    res.status(401).json({ ok: false, error: { message: 'a valid operator token is required' } });
-  };
 }

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import express, { Router } from 'express';
 import type { Logger } from '../../logging/logger.ts';
 import { parseEventBatch } from '../../webhooks/event-batch.ts';
@@ -30,7 +31,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
 
   // Raw whatever the content type: the signature covers the exact bytes, so nothing may parse them first.
   router.post('/webhooks/hubspot', express.raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {
-    const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    const rawBody = Buffer.isBuffer(req.body) ? text(req.body) : '';
     const check = verifyHubSpotSignature(
       { method: req.method, uri: `${base}${req.originalUrl}`, rawBody, headers: req.headers },
       deps.clientSecret,
@@ -47,7 +48,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
       res.status(400).json({ ok: false, error: { message: `malformed webhook batch: ${batch.problem}` } });
       return;
     }
-    const outcome = await deps.intake.store(batch.events, batch.raw);
+    const outcome = await deps.intake.store(batch.events, rawBody);
     if (outcome.ignored > 0) {
       // Accepted anyway: refusing would only make HubSpot retry for a day what can never be stored, and
       // would lose the other portals' events of a mixed batch.
@@ -67,4 +68,12 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
     });
   });
   return router;
+}
+
+/**
+ * The body as text. HubSpot's bodies are mostly ASCII, for which Latin-1 decoding gives the same string
+ * several times faster than UTF-8 decoding (it matters at hundreds of deliveries a second).
+ */
+function text(body: Buffer): string {
+  return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
 }

@@ -44,7 +44,7 @@ async function deliver(...portalIds: number[]) {
   );
   const batch = parseEventBatch(body);
   if (!batch.ok) throw new Error(batch.problem);
-  const outcome = await intake.store(batch.events, batch.raw);
+  const outcome = await intake.store(batch.events, body);
   await outcome.dispatch();
   return outcome;
 }
@@ -89,7 +89,7 @@ describe('webhooks.drain coalescing', () => {
     ]);
     const batch = parseEventBatch(body);
     if (!batch.ok) throw new Error(batch.problem);
-    const outcome = await intake.store(batch.events, batch.raw);
+    const outcome = await intake.store(batch.events, body);
     expect(outcome).toMatchObject({ stored: 0, duplicates: 1, ignored: 0 });
     expect(await drainIntents()).toEqual(before);
   });
