@@ -1,5 +1,6 @@
 import { CRM_OBJECT_OF, HUBSPOT_OBJECT_TYPE } from '../domain/policy/primitives.ts';
 import type { Queryable } from '../db/pool.ts';
+import { listChecklistItems } from '../db/repositories/checklist-items.ts';
 import type { CrmObject } from '../domain/policy/index.ts';
 import type { DuplicateCandidate, RecordInput } from '../domain/hygiene/index.ts';
 
@@ -12,7 +13,12 @@ import type { DuplicateCandidate, RecordInput } from '../domain/hygiene/index.ts
 
 const TABLE = HUBSPOT_OBJECT_TYPE;
 
-type Row = { id: string; properties: Record<string, string | null>; created_at: Date; updated_at: Date };
+type Row = { id: string; properties: Record<string, string | null>; created_at: string; updated_at: string };
+
+// Instants as the engine takes them (`Date#toISOString`'s format, which is how HubSpot writes them and
+// how the sync stored them, to the millisecond), formatted by Postgres: parsing each into a Date and
+// writing it out again cost the evaluation of a large portal seconds. Years 1000 to 9999, as HubSpot's.
+const ISO = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 
 /** Ids of a type's live records after `afterId`, in id order (keyset paging). */
 export async function nextRecordIds(
@@ -39,22 +45,25 @@ export async function loadRecords(
   if (ids.length === 0) return [];
   const table = TABLE[objectType];
   const records = await db.query<Row>(
-    `SELECT id::text AS id, properties, created_at, updated_at FROM crm_records
-      WHERE portal_id = $1 AND object_type = $2 AND id = ANY($3::bigint[]) ORDER BY id`,
-    [portalId, table, ids],
+    `SELECT id::text AS id, properties, to_char(created_at AT TIME ZONE 'UTC', $4) AS created_at,
+            to_char(updated_at AT TIME ZONE 'UTC', $4) AS updated_at FROM crm_records
+      WHERE portal_id = $1 AND object_type = $2 AND id = ANY($3::bigint[]) AND NOT archived ORDER BY id`,
+    [portalId, table, ids, ISO],
   );
   const history = await db.query<{
     object_id: string;
     property: string;
     value: string;
-    occurred_at: Date;
+    occurred_at: string;
     source_type: string | null;
   }>(
-    `SELECT object_id::text AS object_id, property, value, occurred_at, source_type FROM stage_events
+    `SELECT object_id::text AS object_id, property, value, to_char(occurred_at AT TIME ZONE 'UTC', $4) AS occurred_at,
+            source_type FROM stage_events
       WHERE portal_id = $1 AND object_type = $2 AND object_id = ANY($3::bigint[])`,
-    [portalId, table, ids],
+    [portalId, table, ids, ISO],
   );
   const associated = await loadAssociated(db, portalId, table, ids);
+  const checklistItems = await listChecklistItems(db, portalId, table, ids);
   const byId = new Map<string, RecordInput>();
   for (const row of records.rows) {
     const ownerId = row.properties.hubspot_owner_id;
@@ -62,11 +71,20 @@ export async function loadRecords(
       objectType,
       id: row.id,
       properties: row.properties,
-      createdAt: row.created_at.toISOString(),
-      updatedAt: row.updated_at.toISOString(),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
       ...(ownerId ? { ownerId } : {}),
       propertiesWithHistory: {},
       associations: associated.get(row.id) ?? [],
+      checklistItems: [],
+    });
+  }
+  for (const done of checklistItems) {
+    byId.get(String(done.objectId))?.checklistItems?.push({
+      checklist: done.checklist,
+      item: done.item,
+      doneBy: done.doneByEmail ?? `user ${done.doneByUserId}`,
+      doneAt: done.doneAt.toISOString(),
     });
   }
   for (const entry of history.rows) {
@@ -74,7 +92,7 @@ export async function loadRecords(
     if (!record?.propertiesWithHistory) continue;
     (record.propertiesWithHistory[entry.property] ??= []).push({
       value: entry.value,
-      timestamp: entry.occurred_at.toISOString(),
+      timestamp: entry.occurred_at,
       ...(entry.source_type ? { sourceType: entry.source_type } : {}),
     });
   }
@@ -84,6 +102,10 @@ export async function loadRecords(
 /**
  * The records each id is associated with, in both directions of the stored pairs. Deals carry their
  * properties (a ticket's contract-id check reads them); the others only their ids.
+ *
+ * Written as index lookups per id (a lateral subquery per id, a scalar subquery per deal) rather than
+ * as joins: on a large portal the planner otherwise picks a parallel plan (tens of milliseconds of
+ * worker start-up for a few milliseconds of work) or hashes every deal of the portal for one batch.
  */
 async function loadAssociated(
   db: Queryable,
@@ -97,13 +119,15 @@ async function loadAssociated(
     other_id: string;
     properties: Record<string, string | null> | null;
   }>(
-    `SELECT a.id::text AS id, a.other_type, a.other_id::text AS other_id, d.properties
-       FROM (SELECT from_id AS id, to_type AS other_type, to_id AS other_id FROM associations
-              WHERE portal_id = $1 AND from_type = $2 AND from_id = ANY($3::bigint[])
-             UNION ALL
-             SELECT to_id, from_type, from_id FROM associations
-              WHERE portal_id = $1 AND to_type = $2 AND to_id = ANY($3::bigint[])) a
-       LEFT JOIN deals d ON a.other_type = 'deals' AND d.portal_id = $1 AND d.id = a.other_id`,
+    `SELECT k.id::text AS id, a.other_type, a.other_id::text AS other_id,
+            CASE WHEN a.other_type = 'deals' THEN
+              (SELECT d.properties FROM deals d WHERE d.portal_id = $1 AND d.id = a.other_id) END AS properties
+       FROM unnest($3::bigint[]) AS k(id)
+      CROSS JOIN LATERAL (SELECT to_type AS other_type, to_id AS other_id FROM associations
+                           WHERE portal_id = $1 AND from_type = $2 AND from_id = k.id
+                          UNION ALL
+                          SELECT from_type, from_id FROM associations
+                           WHERE portal_id = $1 AND to_type = $2 AND to_id = k.id) AS a`,
     [portalId, table, ids],
   );
   const result = new Map<string, NonNullable<RecordInput['associations']>>();

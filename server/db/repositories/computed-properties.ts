@@ -40,3 +40,45 @@ export async function listComputedProperties(db: Queryable, portalId: number): P
     properties: Object.assign({}, ...r.parts),
   }));
 }
+
+/** One producer's stored values for some records of a type, by record id. */
+export async function computedPropertiesOf(
+  db: Queryable,
+  portalId: number,
+  source: 'hygiene' | 'attribution',
+  objectType: string,
+  ids: readonly number[],
+): Promise<Map<number, Record<string, string>>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<{ object_id: string; properties: Record<string, string> }>(
+    `SELECT object_id, properties FROM computed_properties
+      WHERE portal_id = $1 AND source = $2 AND object_type = $3 AND object_id = ANY($4::bigint[])`,
+    [portalId, source, objectType, ids],
+  );
+  return new Map(rows.map((r) => [Number(r.object_id), r.properties]));
+}
+
+/** Forgets one producer's values for some records (recomputed to nothing, or gone). */
+export async function deleteComputedProperties(
+  db: Queryable,
+  portalId: number,
+  source: 'hygiene' | 'attribution',
+  objectType: string,
+  ids: readonly number[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    `DELETE FROM computed_properties
+      WHERE portal_id = $1 AND source = $2 AND object_type = $3 AND object_id = ANY($4::bigint[])`,
+    [portalId, source, objectType, ids],
+  );
+}
+
+/** Forgets all of one producer's values (a whole-portal run is about to store the complete set). */
+export async function deleteAllComputedProperties(
+  db: Queryable,
+  portalId: number,
+  source: 'hygiene' | 'attribution',
+): Promise<void> {
+  await db.query(`DELETE FROM computed_properties WHERE portal_id = $1 AND source = $2`, [portalId, source]);
+}

@@ -16,9 +16,9 @@ export type EvaluatedRecord = { objectType: string; objectId: number };
 
 /**
  * Writes one evaluation of some records into the issue log, in one statement each:
+ * - every open finding of those records that is not present any more is resolved, never deleted;
  * - every finding present now is open or kept open (last_seen moves, first_seen stays; a finding
- *   that had been resolved and comes back is a new occurrence, so its first_seen restarts);
- * - every open finding of those records that is not present any more is resolved, never deleted.
+ *   that had been resolved and comes back is a new occurrence, so its first_seen restarts).
  * Records not in `evaluated` are left alone, so partial (incremental) evaluations are safe.
  * Run it inside a transaction.
  */
@@ -27,6 +27,45 @@ export async function recordFindings(
   portalId: number,
   run: { definitionsVersion: number; now: Date; evaluated: EvaluatedRecord[]; findings: FindingRow[] },
 ): Promise<{ open: number; resolved: number }> {
+  // Each evaluated record with the codes it has now: resolving is then one lookup per record on the
+  // primary key and a membership test, whatever the size of the log.
+  const codesNow = new Map<string, string[]>();
+  for (const f of run.findings) {
+    const key = `${f.objectType}:${f.objectId}`;
+    const codes = codesNow.get(key);
+    if (codes === undefined) codesNow.set(key, [f.code]);
+    else codes.push(f.code);
+  }
+  // Resolving first touches only findings stored before this evaluation: those it is about to write
+  // are not there yet (the outcome is the same in either order). Each record's findings are looked up
+  // on the primary key, one record at a time, and updated by row address: written any other way
+  // (a join, or `resolved_at IS NULL` inside the lookup, which lets it use the findings_open index),
+  // the planner may scan every open finding of the portal for each batch when the log's statistics are
+  // stale, as they are while a first evaluation fills it, which makes a large portal's evaluation
+  // quadratic. A finding another transaction changes meanwhile is left as that transaction wrote it.
+  const resolved = await db.query(
+    `UPDATE findings SET resolved_at = $2
+      WHERE portal_id = $1
+        AND ctid = ANY(ARRAY(
+              SELECT open.ctid
+                FROM jsonb_to_recordset($3::jsonb) AS e(object_type text, object_id bigint, codes jsonb)
+               CROSS JOIN LATERAL (SELECT f.ctid, f.code, f.resolved_at FROM findings f
+                                    WHERE f.portal_id = $1 AND f.object_type = e.object_type
+                                      AND f.object_id = e.object_id
+                                   OFFSET 0) AS open
+               WHERE open.resolved_at IS NULL AND NOT (e.codes ? open.code)))`,
+    [
+      portalId,
+      run.now,
+      JSON.stringify(
+        run.evaluated.map((e) => ({
+          object_type: e.objectType,
+          object_id: e.objectId,
+          codes: codesNow.get(`${e.objectType}:${e.objectId}`) ?? [],
+        })),
+      ),
+    ],
+  );
   const findings = run.findings.map((f) => ({
     object_type: f.objectType,
     object_id: f.objectId,
@@ -39,11 +78,10 @@ export async function recordFindings(
   const open = await db.query(
     `INSERT INTO findings (portal_id, object_type, object_id, code, field, severity, owner_email, proposed_fix,
                            definitions_version, first_seen_at, last_seen_at, resolved_at)
-     SELECT $1, f.object_type, f.object_id, f.code, f.field, f.severity,
-            (SELECT o.email FROM owners o WHERE o.portal_id = $1 AND o.id = f.owner_id),
-            f.proposed_fix, $2, $3, $3, NULL
+     SELECT $1, f.object_type, f.object_id, f.code, f.field, f.severity, o.email, f.proposed_fix, $2, $3, $3, NULL
        FROM jsonb_to_recordset($4::jsonb) AS f(object_type text, object_id bigint, code text, field text,
                                                severity text, proposed_fix text, owner_id text)
+       LEFT JOIN owners o ON o.portal_id = $1 AND o.id = f.owner_id
      ON CONFLICT (portal_id, object_type, object_id, code) DO UPDATE
         SET field = EXCLUDED.field,
             severity = EXCLUDED.severity,
@@ -54,20 +92,6 @@ export async function recordFindings(
             last_seen_at = EXCLUDED.last_seen_at,
             resolved_at = NULL`,
     [portalId, run.definitionsVersion, run.now, JSON.stringify(findings)],
-  );
-  const resolved = await db.query(
-    `UPDATE findings f SET resolved_at = $2
-       FROM jsonb_to_recordset($3::jsonb) AS e(object_type text, object_id bigint)
-      WHERE f.portal_id = $1 AND f.resolved_at IS NULL
-        AND f.object_type = e.object_type AND f.object_id = e.object_id
-        AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($4::jsonb) AS c(object_type text, object_id bigint, code text)
-                         WHERE c.object_type = f.object_type AND c.object_id = f.object_id AND c.code = f.code)`,
-    [
-      portalId,
-      run.now,
-      JSON.stringify(run.evaluated.map((e) => ({ object_type: e.objectType, object_id: e.objectId }))),
-      JSON.stringify(findings.map((f) => ({ object_type: f.object_type, object_id: f.object_id, code: f.code }))),
-    ],
   );
   return { open: open.rowCount ?? 0, resolved: resolved.rowCount ?? 0 };
 }
@@ -85,11 +109,20 @@ export type IssueLogEntry = {
   resolvedAt: Date | null;
 };
 
-/** The issue log of a portal, open findings first, in a stable order. */
+export type IssueLogFilter = {
+  open?: boolean;
+  /** The owner's email; `null` selects findings of records without an owner. */
+  ownerEmail?: string | null;
+  /** A whole code (`missing_field:amount`) or its family (`missing_field`). */
+  code?: string;
+  limit?: number;
+};
+
+/** The issue log of a portal, open findings first, in a stable order; narrowed by owner and code. */
 export async function listFindings(
   db: Queryable,
   portalId: number,
-  options: { open?: boolean } = {},
+  options: IssueLogFilter = {},
 ): Promise<IssueLogEntry[]> {
   const { rows } = await db.query<IssueLogEntry>(
     `SELECT object_type AS "objectType", object_id AS "objectId", code, field, severity, owner_email AS "ownerEmail",
@@ -97,8 +130,99 @@ export async function listFindings(
             resolved_at AS "resolvedAt"
        FROM findings
       WHERE portal_id = $1 AND ($2::boolean IS NULL OR (resolved_at IS NULL) = $2)
-      ORDER BY resolved_at IS NOT NULL, object_type, object_id, code`,
-    [portalId, options.open ?? null],
+        AND (NOT $3::boolean OR owner_email IS NOT DISTINCT FROM $4::text) AND ($5::text IS NULL OR code = $5 OR left(code, length($5) + 1) = $5 || ':')
+      ORDER BY resolved_at IS NOT NULL, object_type, object_id, code
+      LIMIT $6`,
+    [
+      portalId,
+      options.open ?? null,
+      options.ownerEmail !== undefined,
+      options.ownerEmail ?? null,
+      options.code ?? null,
+      options.limit ?? null,
+    ],
   );
   return rows;
+}
+
+/**
+ * What the issue log can be filtered by: the owners and the code families (`missing_field`,
+ * `duplicate`, …: the part before the first colon) of its open findings, with counts.
+ */
+export async function openFindingFacets(
+  db: Queryable,
+  portalId: number,
+): Promise<{ owners: { ownerEmail: string | null; n: number }[]; families: { family: string; n: number }[] }> {
+  const owners = await db.query<{ ownerEmail: string | null; n: number }>(
+    `SELECT owner_email AS "ownerEmail", count(*)::int AS n FROM findings
+      WHERE portal_id = $1 AND resolved_at IS NULL GROUP BY owner_email ORDER BY owner_email NULLS LAST`,
+    [portalId],
+  );
+  const families = await db.query<{ family: string; n: number }>(
+    `SELECT split_part(code, ':', 1) AS family, count(*)::int AS n FROM findings
+      WHERE portal_id = $1 AND resolved_at IS NULL GROUP BY 1 ORDER BY 1`,
+    [portalId],
+  );
+  return { owners: owners.rows, families: families.rows };
+}
+
+/**
+ * Records of one object type with an open duplicate finding that involves one of `ids`, as the
+ * duplicate itself or as the survivor its code names (`duplicate:<survivor id>`): when one of `ids`
+ * changes, these records' groups may have changed too.
+ */
+export async function openDuplicatesInvolving(
+  db: Queryable,
+  portalId: number,
+  objectType: string,
+  ids: readonly number[],
+): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<{ object_id: string }>(
+    `SELECT DISTINCT object_id FROM findings
+      WHERE portal_id = $1 AND object_type = $2 AND resolved_at IS NULL AND code LIKE 'duplicate:%'
+        AND (object_id = ANY($3::bigint[]) OR code = ANY($4::text[]))`,
+    [portalId, objectType, ids, ids.map((id) => `duplicate:${id}`)],
+  );
+  return rows.map((r) => Number(r.object_id));
+}
+
+/**
+ * Resolves the open findings of records that are no longer live (archived, merged away or deleted):
+ * a whole-portal evaluation streams only live records, so it would never see them again.
+ */
+export async function resolveFindingsOfGoneRecords(
+  db: Queryable,
+  portalId: number,
+  now: Date,
+  tables: Readonly<Record<string, string>>,
+): Promise<number> {
+  const result = await db.query(
+    `UPDATE findings f SET resolved_at = $2
+      WHERE f.portal_id = $1 AND f.resolved_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM unnest($3::text[], $4::text[]) AS m(object_type, table_name)
+                          JOIN crm_records r ON r.portal_id = $1 AND r.object_type = m.table_name
+                         WHERE m.object_type = f.object_type AND r.id = f.object_id AND NOT r.archived)`,
+    [portalId, now, Object.keys(tables), Object.values(tables)],
+  );
+  return result.rowCount ?? 0;
+}
+
+/** The codes of the open findings of some records of one type, by record id. */
+export async function openFindingCodesOf(
+  db: Queryable,
+  portalId: number,
+  objectType: string,
+  ids: readonly number[],
+): Promise<Map<number, string[]>> {
+  const codes = new Map<number, string[]>();
+  if (ids.length === 0) return codes;
+  const { rows } = await db.query<{ objectId: number; code: string }>(
+    `SELECT object_id AS "objectId", code FROM findings
+      WHERE portal_id = $1 AND object_type = $2 AND object_id = ANY($3::bigint[]) AND resolved_at IS NULL
+      ORDER BY object_id, code`,
+    [portalId, objectType, ids],
+  );
+  for (const row of rows) codes.set(row.objectId, [...(codes.get(row.objectId) ?? []), row.code]);
+  return codes;
 }

@@ -38,9 +38,25 @@ export function valueEnteredAt(
   properties: PropertyValues,
   steps: readonly StageStep[],
 ): number | undefined {
-  const dated = parseInstant(properties[dateEnteredPropertyOf(lifecycle, value)]);
+  const dated = parseInstant(properties[dateEnteredProperty(lifecycle, value)]);
   if (dated !== undefined) return dated;
-  return earliest(steps.filter((step) => step.value === value).map((step) => step.at));
+  let min: number | undefined;
+  for (const step of steps) if (step.value === value && (min === undefined || step.at < min)) min = step.at;
+  return min;
+}
+
+// The date-entered property of each stage value, named once per lifecycle, not once per record (again
+// should the lifecycle's pattern be edited in place).
+const dateEnteredNames = new WeakMap<Lifecycle, { pattern: string; names: Map<string, string> }>();
+function dateEnteredProperty(lifecycle: Lifecycle, value: string): string {
+  let known = dateEnteredNames.get(lifecycle);
+  if (known === undefined || known.pattern !== lifecycle.dateEnteredProperty) {
+    known = { pattern: lifecycle.dateEnteredProperty, names: new Map() };
+    dateEnteredNames.set(lifecycle, known);
+  }
+  let name = known.names.get(value);
+  if (name === undefined) known.names.set(value, (name = dateEnteredPropertyOf(lifecycle, value)));
+  return name;
 }
 
 function earliest(instants: readonly (number | undefined)[]): number | undefined {

@@ -9,7 +9,7 @@ import { duplicateResult, findDuplicates, recordKey, type DuplicateMatch } from 
 import { joinKeyResult } from './rules/join-keys.ts';
 import { picklistResult } from './rules/picklists.ts';
 import { requiredFieldResult } from './rules/required-fields.ts';
-import { slaResult } from './rules/slas.ts';
+import { slaOutcomes, slaResult, type SlaOutcome } from './rules/slas.ts';
 import { stageIntegrityResult } from './rules/stage-integrity.ts';
 import { stagedRecord, type StagedRecord } from './staged-record.ts';
 import { compareIds, instantOf } from './values.ts';
@@ -33,6 +33,8 @@ export type RecordEvaluation = {
   readonly properties: PropertyValuesOut;
   /** The checks behind `clr_compliance_score`. */
   readonly score: ScoreTally;
+  /** The SLAs whose clock has started on the record, breached or not (the base of SLA compliance). */
+  readonly slas: readonly SlaOutcome[];
 };
 
 export type EvaluateOptions = {
@@ -74,6 +76,7 @@ export function evaluateRecord(
     findings,
     properties: computedProperties({ record, view, findings, tally: score, duplicates }, definitions),
     score,
+    slas: view === undefined ? [] : slaOutcomes(view),
   };
 }
 

@@ -17,7 +17,7 @@ export function stageSteps(
   lifecycle: Lifecycle,
   mapping: PipelineMapping,
 ): StageStep[] {
-  const rank = new Map(lifecycle.stages.map((stage, index) => [stage.id, index]));
+  const rank = rankOf(lifecycle);
   const stageOf = stageReader(lifecycle, mapping);
   const steps: StageStep[] = [];
   for (const entry of entries ?? []) {
@@ -25,10 +25,19 @@ export function stageSteps(
     if (at === undefined || entry.value === null || entry.value === '') continue;
     steps.push({ value: entry.value, at, stage: stageOf(entry.value) });
   }
-  const rankOf = (step: StageStep) => (step.stage === undefined ? Infinity : (rank.get(step.stage) ?? Infinity));
+  const stepRank = (step: StageStep) => (step.stage === undefined ? Infinity : (rank.get(step.stage) ?? Infinity));
   return steps.sort(
-    (a, b) => a.at - b.at || rankOf(a) - rankOf(b) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
+    (a, b) => a.at - b.at || stepRank(a) - stepRank(b) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
   );
+}
+
+// The listed order of a lifecycle's stages, built once per lifecycle (like the readers below).
+const ranks = new WeakMap<Lifecycle, ReadonlyMap<string, number>>();
+function rankOf(lifecycle: Lifecycle): ReadonlyMap<string, number> {
+  let rank = ranks.get(lifecycle);
+  if (rank === undefined)
+    ranks.set(lifecycle, (rank = new Map(lifecycle.stages.map((stage, index) => [stage.id, index]))));
+  return rank;
 }
 
 // A history value's stage depends only on the lifecycle and pipeline: read once per value, not per

@@ -16,5 +16,6 @@ export {
   type DuplicateCandidate,
   type DuplicateMatch,
 } from './rules/duplicates.ts';
+export { slaOutcomes, type SlaOutcome } from './rules/slas.ts';
 export { stagedRecord, type StagedRecord } from './staged-record.ts';
 export { parseInstant, parseNumber, isSet } from './values.ts';

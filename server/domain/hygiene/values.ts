@@ -28,6 +28,12 @@ const EPOCH_MS = /^\d{1,15}$/;
 
 /** The instant (epoch ms) a date or datetime property holds, or undefined when it holds none. */
 export function parseInstant(value: string | null | undefined): number | undefined {
+  // Most values are HubSpot's own `2026-11-01T05:06:07.890Z`, read millions of times in a portal's
+  // evaluation: read those digit by digit, the same as the general path below would.
+  if (value !== null && value !== undefined && value.length === 24) {
+    const canonical = canonicalInstant(value);
+    if (canonical !== NOT_CANONICAL) return canonical;
+  }
   const trimmed = (value ?? '').trim();
   if (EPOCH_MS.test(trimmed)) return Number(trimmed);
   const match = ISO.exec(trimmed);
@@ -44,6 +50,44 @@ export function parseInstant(value: string | null | undefined): number | undefin
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const millis = fraction === undefined ? 0 : Number(fraction.padEnd(3, '0').slice(0, 3));
   return utc(year, month, day, hour, minute, second, millis) - offsetMs(zone);
+}
+
+const NOT_CANONICAL = -1.5; // no instant is a fraction of a millisecond
+
+/** `YYYY-MM-DDTHH:MM:SS.sssZ` read by position, or NOT_CANONICAL for any other shape. */
+function canonicalInstant(value: string): number | undefined {
+  if (
+    value.charCodeAt(4) !== 45 || // -
+    value.charCodeAt(7) !== 45 ||
+    value.charCodeAt(10) !== 84 || // T
+    value.charCodeAt(13) !== 58 || // :
+    value.charCodeAt(16) !== 58 ||
+    value.charCodeAt(19) !== 46 || // .
+    value.charCodeAt(23) !== 90 // Z
+  )
+    return NOT_CANONICAL;
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  const hour = digits(value, 11, 2);
+  const minute = digits(value, 14, 2);
+  const second = digits(value, 17, 2);
+  const millis = digits(value, 20, 3);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || millis < 0) return NOT_CANONICAL;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  return utc(year, month, day, hour, minute, second, millis);
+}
+
+/** The number written by `length` ASCII digits from `start`, or -1 when one is not a digit. */
+function digits(value: string, start: number, length: number): number {
+  let n = 0;
+  for (let i = start; i < start + length; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -77,12 +121,37 @@ export const DAY_MS = 24 * HOUR_MS;
 
 /** The calendar day (UTC) of an instant, as people read it in a proposed fix: 2026-09-02. */
 export function formatDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return formatInstant(ms).slice(0, 10);
 }
 
+// Years 1970 to 9999, where toISOString writes four-digit years; outside, toISOString itself.
+const LAST_FOUR_DIGIT_MS = 253_402_300_800_000;
+
+/** As `Date#toISOString` (which is slow enough to show in a portal's evaluation). */
 export function formatInstant(ms: number): string {
-  return new Date(ms).toISOString();
+  if (!(ms >= 0 && ms < LAST_FOUR_DIGIT_MS) || !Number.isInteger(ms)) return new Date(ms).toISOString();
+  const days = Math.floor(ms / DAY_MS);
+  const inDay = ms - days * DAY_MS;
+  // Days since 1970-01-01 to a civil date (Howard Hinnant's days_from_civil, inverted).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(inDay / HOUR_MS);
+  const minute = Math.floor((inDay % HOUR_MS) / 60_000);
+  const second = Math.floor((inDay % 60_000) / 1000);
+  return (
+    `${year}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}.` +
+    `${String(inDay % 1000).padStart(3, '0')}Z`
+  );
 }
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /**
  * round-half-up(100 × part ÷ whole) in integers, so 50.5 → 51 exactly and no float error can tip a

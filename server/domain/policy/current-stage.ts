@@ -1,4 +1,4 @@
-import { stageOrder } from './stage-order.ts';
+import { stageOrder, type StageOrder } from './stage-order.ts';
 import {
   STAGE_ID_PLACEHOLDER,
   type Lifecycle,
@@ -38,7 +38,7 @@ export function currentStage(lifecycle: Lifecycle, properties: RecordProperties)
     conditionHolds(stage.condition, properties),
   );
   if (candidates.length <= 1) return candidates[0]?.id;
-  const order = stageOrder(lifecycle);
+  const order = orderOf(lifecycle);
   return candidates.reduce((latest, stage) => (order.isEarlier(latest.id, stage.id) ? stage : latest)).id;
 }
 
@@ -67,4 +67,13 @@ export function dateEnteredPropertyOf(lifecycle: Lifecycle, value: string): stri
 
 function stagesWithValue(lifecycle: Lifecycle, mapping: PipelineMapping, value: string): Stage[] {
   return lifecycle.stages.filter((stage) => valuesOfStage(mapping, stage.id).includes(value));
+}
+
+// A stage value shared by several stages (`mql` and `sal`) needs the order on every such record: build
+// it once per lifecycle of a definitions version.
+const orders = new WeakMap<Lifecycle, StageOrder>();
+function orderOf(lifecycle: Lifecycle): StageOrder {
+  let order = orders.get(lifecycle);
+  if (order === undefined) orders.set(lifecycle, (order = stageOrder(lifecycle)));
+  return order;
 }

@@ -300,3 +300,19 @@ describe('section 8 against the findings', () => {
     );
   });
 });
+
+describe('SLA outcomes against the findings', () => {
+  it('an SLA is breached in the outcomes exactly when its sla_breached finding is there', () => {
+    fc.assert(
+      fc.property(portal, (records) => {
+        for (const result of evaluatePortal(records, D, NOW)) {
+          const breached = result.slas.filter((o) => o.breached).map((o) => `sla_breached:${o.sla}`);
+          const found = result.findings.filter((f) => f.code.startsWith('sla_breached:')).map((f) => f.code);
+          expect(breached.sort()).toEqual(found.sort());
+          if (!result.inScope) expect(result.slas).toEqual([]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isSet, parseInstant, parseNumber } from '../../../server/domain/hygiene/index.ts';
-import { compareIds, percent } from '../../../server/domain/hygiene/values.ts';
+import { compareIds, formatDay, formatInstant, percent } from '../../../server/domain/hygiene/values.ts';
 
 describe('reading HubSpot strings', () => {
   it('treats white space as empty', () => {
@@ -28,6 +28,42 @@ describe('reading HubSpot strings', () => {
   it('refuses what is no date', () => {
     for (const value of ['', 'soon', '2026-02-30', '2026-13-01', '2026-11-01T25:00Z', '01/11/2026', null])
       expect(parseInstant(value)).toBeUndefined();
+  });
+
+  it("reads HubSpot's own timestamps (the fast path) exactly as any other ISO string", () => {
+    const ms = fc.integer({ min: -62_135_596_800_000, max: 253_402_300_799_999 }); // years 1 to 9999
+    fc.assert(
+      fc.property(ms, (at) => {
+        const text = new Date(at).toISOString();
+        expect(parseInstant(text)).toBe(at);
+        // The same instant through the general path (a zone other than Z): the same number.
+        expect(parseInstant(text.replace('Z', '+00:00'))).toBe(at);
+      }),
+    );
+    for (const value of [
+      '2026-02-29T00:00:00.000Z', // not a leap year
+      '2026-11-31T00:00:00.000Z',
+      '2026-00-01T00:00:00.000Z',
+      '2026-11-01T24:00:00.000Z',
+      '2026-11-01T23:60:00.000Z',
+      '2026-11-01T23:59:60.000Z',
+      '2026-11-01T23:59:5x.000Z',
+    ])
+      expect(parseInstant(value), value).toBeUndefined();
+    expect(parseInstant('2024-02-29T23:59:59.999Z')).toBe(Date.UTC(2024, 1, 29, 23, 59, 59, 999));
+    expect(parseInstant('0050-01-01T00:00:00.000Z')).toBe(new Date('0050-01-01T00:00:00.000Z').getTime());
+    expect(parseInstant('2026-11-01T05:06:07+0200')).toBe(Date.UTC(2026, 10, 1, 3, 6, 7)); // 24 characters too
+  });
+
+  it('writes instants and days as Date#toISOString does, at any size', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -8_640_000_000_000_000, max: 8_640_000_000_000_000 }), (at) => {
+        expect(formatInstant(at)).toBe(new Date(at).toISOString());
+        expect(formatDay(at)).toBe(new Date(at).toISOString().slice(0, 10));
+      }),
+    );
+    for (const at of [0, 951_782_400_000, 1_709_251_199_999, 253_402_300_799_999, 253_402_300_800_000, -1])
+      expect(formatInstant(at)).toBe(new Date(at).toISOString());
   });
 
   it('rounds percentages half up, exactly', () => {

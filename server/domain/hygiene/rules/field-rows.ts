@@ -14,21 +14,35 @@ export type FieldRow = { row: FieldRequirement; rule: ParsedFieldRule; value: st
 
 /** The field rows of the record's object that apply to it now, with the value each one reads. */
 export function applicableFieldRows(view: StagedRecord): readonly FieldRow[] {
-  // Two families read the same rows of the same record: work them out once per record.
-  let rows = computed.get(view);
-  if (rows === undefined) computed.set(view, (rows = fieldRowsOf(view)));
+  // Two families read the same rows of the same record, one after the other: work them out once per
+  // record. One remembered record is enough for that, and unlike a map keyed by every record of a large
+  // portal, it gives the garbage collector nothing to do.
+  if (last?.view !== view) last = { view, rows: fieldRowsOf(view) };
+  return last.rows;
+}
+
+let last: { view: StagedRecord; rows: readonly FieldRow[] } | undefined;
+
+function fieldRowsOf(view: StagedRecord): FieldRow[] {
+  const rows: FieldRow[] = [];
+  for (const row of view.definitions.requiredFields) {
+    if (!('field' in row) || row.object !== view.object || !appliesAt(view, row)) continue;
+    const value = view.record.properties[row.field];
+    if (row.onlyWhenSet === true && !isSet(value)) continue;
+    rows.push({ row, rule: ruleOf(row), value });
+  }
   return rows;
 }
 
-const computed = new WeakMap<StagedRecord, readonly FieldRow[]>();
-
-function fieldRowsOf(view: StagedRecord): FieldRow[] {
-  return view.definitions.requiredFields.flatMap((row): FieldRow[] => {
-    if (!('field' in row) || row.object !== view.object || !appliesAt(view, row)) return [];
-    const value = view.record.properties[row.field];
-    if (row.onlyWhenSet === true && !isSet(value)) return [];
-    return [{ row, rule: parseFieldRule(row.rule), value }];
-  });
+// A row's rule read once, not once per record; the text it was read from is kept so a row edited in
+// place (tests do) is read again.
+const rules = new WeakMap<FieldRequirement, { text: FieldRequirement['rule']; parsed: ParsedFieldRule }>();
+function ruleOf(row: FieldRequirement): ParsedFieldRule {
+  const known = rules.get(row);
+  if (known !== undefined && known.text === row.rule) return known.parsed;
+  const parsed = parseFieldRule(row.rule);
+  rules.set(row, { text: row.rule, parsed });
+  return parsed;
 }
 
 /** `missing_field:<property>`: the field is empty, or not the number or date its rule needs. */

@@ -13,10 +13,24 @@ import { DAY_MS, formatDay, formatInstant, HOUR_MS, parseInstant } from '../valu
  * SLAs are not part of the compliance score.
  */
 export function slaResult(view: StagedRecord): RuleResult {
-  const findings = view.definitions.slas
-    .filter((sla) => sla.object === view.object && (sla.atStages === undefined || sla.atStages.includes(view.stage)))
-    .flatMap((sla) => breach(view, sla));
+  const findings = applicableSlas(view).flatMap((sla) => breach(view, sla));
   return { findings, applicable: 0, passed: 0 };
+}
+
+/** Whether one SLA that applies to a record (its clock has started) is breached: the base of SLA compliance. */
+export type SlaOutcome = { readonly sla: string; readonly breached: boolean };
+
+/** Every SLA whose clock has started on the record, with whether it is breached, in definitions order. */
+export function slaOutcomes(view: StagedRecord): SlaOutcome[] {
+  return applicableSlas(view)
+    .filter((sla) => momentOf(view, sla.start) !== undefined)
+    .map((sla) => ({ sla: sla.id, breached: breach(view, sla).length > 0 }));
+}
+
+function applicableSlas(view: StagedRecord): Sla[] {
+  return view.definitions.slas.filter(
+    (sla) => sla.object === view.object && (sla.atStages === undefined || sla.atStages.includes(view.stage)),
+  );
 }
 
 export function momentOf(view: StagedRecord, moment: SlaMoment): number | undefined {

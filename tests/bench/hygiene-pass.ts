@@ -1,0 +1,81 @@
+/**
+ * `node tests/bench/hygiene-pass.ts --database URL --portal ID --mode stream|evaluate [--now ISO]`
+ *
+ * One pass of the hygiene benchmark over a seeded portal, in a process of its own (see
+ * measured-child.ts), printing its time and memory as one JSON line:
+ * - `evaluate`: the real use case, `evaluatePortalHygiene` (definitions, duplicates, every record
+ *   loaded, evaluated and written to the issue log and computed properties);
+ * - `stream`: only the reading it does, through the same load-records.ts functions in the same order and
+ *   batches (duplicate candidates, then each type's ids and records), with nothing evaluated or written.
+ *   The floor the evaluation is compared with.
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { createPool } from '../../server/db/pool.ts';
+import type { Queryable } from '../../server/db/pool.ts';
+import { currentDefinitions } from '../../server/definitions/current-definitions.ts';
+import type { CrmObject } from '../../server/domain/policy/index.ts';
+import { evaluatePortalHygiene } from '../../server/hygiene/evaluate-portal.ts';
+import { loadDuplicateCandidates, loadRecords, nextRecordIds } from '../../server/hygiene/load-records.ts';
+import { reportMeasured } from './measured-child.ts';
+
+const ArgsSchema = z.object({
+  database: z.string().min(1),
+  portal: z.coerce.number().int().positive(),
+  mode: z.enum(['stream', 'evaluate']),
+  now: z.iso.datetime(),
+});
+
+/** What a pass reports; `open`/`resolved` only for an evaluation. */
+export const HygienePassSchema = z.object({
+  records: z.number(),
+  candidates: z.number(),
+  open: z.number().optional(),
+  resolved: z.number().optional(),
+});
+export type HygienePass = z.infer<typeof HygienePassSchema>;
+
+// evaluate-portal.ts's order and default batch.
+const ORDER: CrmObject[] = ['contact', 'company', 'deal', 'ticket'];
+const BATCH = 1_000;
+
+async function stream(db: Queryable, portalId: number): Promise<HygienePass> {
+  const { definitions } = await currentDefinitions(db, portalId);
+  const candidates = await loadDuplicateCandidates(db, portalId, definitions.duplicates);
+  let records = 0;
+  for (const objectType of ORDER) {
+    for (let afterId = 0; ;) {
+      const ids = await nextRecordIds(db, portalId, objectType, afterId, BATCH);
+      if (ids.length === 0) break;
+      afterId = ids.at(-1)!;
+      records += (await loadRecords(db, portalId, objectType, ids)).length;
+    }
+  }
+  return { records, candidates: candidates.length };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      database: { type: 'string' },
+      portal: { type: 'string' },
+      mode: { type: 'string' },
+      now: { type: 'string', default: '2026-11-01T00:00:00.000Z' },
+    },
+  });
+  const args = ArgsSchema.parse(values);
+  // The workers' pool (createPool's default size).
+  const db = createPool(args.database);
+  try {
+    await reportMeasured(async () => {
+      if (args.mode === 'stream') return stream(db, args.portal);
+      const summary = await evaluatePortalHygiene(db, args.portal, { now: new Date(args.now) });
+      return { records: summary.records, candidates: 0, open: summary.open, resolved: summary.resolved };
+    });
+  } finally {
+    await db.end();
+  }
+}
+
+// The benchmark imports this module for its schema; only `node hygiene-pass.ts` runs a pass.
+if (import.meta.main) await main();
