@@ -1,0 +1,22 @@
+import type pg from 'pg';
+import type { PortalHubSpotClient } from '../hubspot/portal-client.ts';
+import type { RecordRef } from '../hygiene/evaluate-records.ts';
+import type { DefinitionsCache } from './definitions-cache.ts';
+
+/** Re-evaluates records at once and stores what the engine says (issue log, computed values). */
+export type Reevaluate = (
+  db: pg.Pool,
+  portalId: number,
+  refs: readonly RecordRef[],
+  options: { now: Date },
+) => Promise<unknown>;
+
+/** What the card use cases run on; built once per process (see `card-service.ts`). */
+export type CardDeps = {
+  db: pg.Pool;
+  clientFor(portalId: number): Pick<PortalHubSpotClient, 'call'>;
+  definitions: DefinitionsCache;
+  reevaluate: Reevaluate;
+  /** The clock the rules are evaluated against (SLAs, days in stage) and writes are stamped with. */
+  now(): Date;
+};
