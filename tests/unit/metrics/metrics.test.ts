@@ -42,23 +42,52 @@ describe('funnel', () => {
 });
 
 describe('kpis', () => {
-  it('derives completeness, duplicates, integrity and trackable share from findings', () => {
+  it('derives completeness, duplicates, integrity, SLA compliance and trackable share from findings', () => {
     const result = kpis(
       [
-        { objectType: 'deal', inScope: true, codes: ['missing_field:amount'], duplicateKeyed: false },
-        { objectType: 'deal', inScope: true, codes: ['stage_gap:skipped:proposal'], duplicateKeyed: false },
-        { objectType: 'deal', inScope: false, codes: [], duplicateKeyed: false },
-        { objectType: 'contact', inScope: true, codes: ['duplicate:7'], duplicateKeyed: true },
-        { objectType: 'contact', inScope: true, codes: [], duplicateKeyed: true },
+        {
+          objectType: 'deal',
+          inScope: true,
+          codes: ['missing_field:amount'],
+          duplicateKeyed: false,
+          slas: [{ sla: 'proposal_to_decision', breached: false }],
+          ownerId: '501',
+        },
+        {
+          objectType: 'deal',
+          inScope: true,
+          codes: ['stage_gap:skipped:proposal', 'sla_breached:proposal_to_decision'],
+          duplicateKeyed: false,
+          slas: [{ sla: 'proposal_to_decision', breached: true }],
+          ownerId: '501',
+        },
+        { objectType: 'deal', inScope: false, codes: [], duplicateKeyed: false, slas: [] },
+        {
+          objectType: 'contact',
+          inScope: true,
+          codes: ['duplicate:7'],
+          duplicateKeyed: true,
+          slas: [{ sla: 'mql_to_sal', breached: false }],
+        },
+        { objectType: 'contact', inScope: true, codes: [], duplicateKeyed: true, slas: [] },
       ],
       { total: 8, trackable: 6 },
+      ['mql_to_sal', 'proposal_to_decision', 'onboarding'],
     );
     expect(result).toEqual({
       completeness: { contact: 1, deal: 0.5 },
       duplicateRate: 0.5,
       stageConversionIntegrity: { contact: 1, deal: 0.5 },
       trackableTouchShare: 0.75,
-      findingsByCode: { 'duplicate:7': 1, 'missing_field:amount': 1, 'stage_gap:skipped:proposal': 1 },
+      // Onboarding started on no record: no base, no number.
+      slaCompliance: { mql_to_sal: 1, proposal_to_decision: 0.5, onboarding: null },
+      findingsByCode: {
+        'duplicate:7': 1,
+        'missing_field:amount': 1,
+        'sla_breached:proposal_to_decision': 1,
+        'stage_gap:skipped:proposal': 1,
+      },
+      findingsByOwner: { '501': 3, unowned: 1 },
     });
   });
 });

@@ -1,0 +1,22 @@
+import { attributePendingChanges } from '../../server/attribution/attribute-changes.ts';
+import { attributionChanges } from '../../server/jobs/attribution-changes.job.ts';
+import { reportingRefresh } from '../../server/jobs/reporting-refresh.job.ts';
+import { enqueue } from '../../server/queue/enqueue.ts';
+import { defineProcessor, type ProcessorEntry } from '../processor.ts';
+
+const QUARTER_HOUR_MS = 15 * 60_000;
+
+/** Recomputes attribution for what changed in one portal's mirror; `clock` pins "now" (the demo). */
+export function attributionChangesProcessor(deps: { clock?: () => Date } = {}): ProcessorEntry {
+  return defineProcessor(attributionChanges, async ({ portalId }, context) => {
+    const summary = await attributePendingChanges(context.db, portalId, {
+      now: deps.clock?.() ?? new Date(),
+      signal: context.signal,
+    });
+    context.log.info({ portalId, ...summary }, 'attribution caught up with changes');
+    if (summary.batches === 0) return;
+    // A rebuild reads the whole portal: at most one per quarter hour after changes.
+    const quarterHour = Math.floor(Date.now() / QUARTER_HOUR_MS);
+    await enqueue(context, reportingRefresh, { portalId }, { runKey: `changes-${quarterHour}` });
+  });
+}
