@@ -5,6 +5,7 @@ import { createPool } from '../server/db/pool.ts';
 import type { AnyJobDefinition } from '../server/jobs/definition.ts';
 import { indexDefinitions, JOB_DEFINITIONS } from '../server/jobs/registry.ts';
 import { createLogger, type Logger } from '../server/logging/logger.ts';
+import { observeJobTimings, RedisJobTimings } from '../server/observability/job-timings.ts';
 import { recordIntentFailure } from '../server/queue/job-intents.ts';
 import { bullPrefix, createQueueSet, type QueueSet } from '../server/queue/queue-set.ts';
 import { reconcile, type ReconcileReport } from '../server/queue/reconcile.ts';
@@ -73,9 +74,15 @@ export function startWorkers(options: StartWorkersOptions): RunningWorkers {
   });
 
   const deps: RunJobDeps = { db: pool, queues, log };
-  const workers = groupByQueue(options.processors).map(([queue, entries]) =>
-    startQueueWorker(queue, entries, { deps, connection, options, log }),
+  // What `/metrics` reports as job latency, shared by every worker process through Redis.
+  const timings = new RedisJobTimings(connection, queues.prefix, (error) =>
+    log.warn({ err: error }, 'job timing not recorded'),
   );
+  const workers = groupByQueue(options.processors).map(([queue, entries]) => {
+    const worker = startQueueWorker(queue, entries, { deps, connection, options, log });
+    observeJobTimings(worker, timings);
+    return worker;
+  });
   const missing = definitions.filter((d) => !options.processors.some((p) => p.definition.name === d.name));
   if (missing.length > 0) log.info({ jobs: missing.map((d) => d.name) }, 'no processor here for these jobs');
 

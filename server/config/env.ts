@@ -55,6 +55,13 @@ const EnvSchema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     /** Bearer token of the operator API (portal deletion on request); the API is off without it. */
     OPERATOR_API_TOKEN: z.string().min(24).optional(),
+    /**
+     * Signs the admin page's entry links and login state. Unset: derived from HUBSPOT_CLIENT_SECRET
+     * (server/admin/admin-keys.ts), so it is never weaker than that secret; set it to rotate apart.
+     */
+    ADMIN_SECRET: z.string().min(32).optional(),
+    /** Bearer token of `GET /metrics` (Prometheus); the endpoint is off without it. */
+    METRICS_TOKEN: z.string().min(24).optional(),
     /** Ingest API requests a key may make per minute. */
     INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     /** How long a portal that stopped answering (needs re-auth) keeps its data before deletion. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { listCredits } from '../db/repositories/attribution.ts';
 import { listFindings } from '../db/repositories/findings.ts';
-import { stagedRecord } from '../domain/hygiene/index.ts';
+import { slaOutcomes, stagedRecord } from '../domain/hygiene/index.ts';
 import { funnel, kpis, type EvaluatedForKpis, type StageFunnel } from '../domain/metrics/index.ts';
 import type { CrmObject } from '../domain/policy/index.ts';
 import { loadRecords, nextRecordIds } from '../hygiene/load-records.ts';
@@ -102,6 +102,8 @@ async function buildReport(
           inScope: staged !== undefined,
           codes: codesOf.get(`${object}:${record.id}`) ?? [],
           duplicateKeyed: rule !== undefined && (record.properties[rule.property] ?? '').trim() !== '',
+          slas: staged ? slaOutcomes(staged) : [],
+          ownerId: record.ownerId,
         });
       }
     }
@@ -135,7 +137,11 @@ async function buildReport(
   for (const f of findings) findingCounts[f.code] = (findingCounts[f.code] ?? 0) + 1;
 
   return {
-    kpis: kpis(evaluated, touches),
+    kpis: kpis(
+      evaluated,
+      touches,
+      definitions.slas.map((sla) => sla.id),
+    ),
     funnel: funnels,
     velocity: Object.fromEntries(
       Object.entries(funnels).map(([object, stages]) => [

@@ -1,17 +1,27 @@
 import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from '../logging/logger.ts';
 import { page } from './pages.ts';
+import { adminRoutes, type AdminRouteDeps } from './routes/admin.ts';
+import { cardRoutes, type CardRouteDeps } from './routes/cards.ts';
 import { ingestRoutes, type IngestRouteDeps } from './routes/ingest.ts';
+import { metricsRoutes, type MetricsRouteDeps } from './routes/metrics.ts';
 import { oauthRoutes, type OAuthRouteDeps } from './routes/oauth.ts';
 import { operatorRoutes, type OperatorRouteDeps } from './routes/operator.ts';
+import { reportRoutes, type ReportRouteDeps } from './routes/reports.ts';
+import { syncStatusRoutes, type SyncStatusRouteDeps } from './routes/sync-status.ts';
 import { webhookRoutes, type WebhookRouteDeps } from './routes/webhooks.ts';
 
 export type HttpDeps = {
   log: Logger;
   oauth: Omit<OAuthRouteDeps, 'log'>;
   operator: OperatorRouteDeps;
+  syncStatus: SyncStatusRouteDeps;
+  metrics: MetricsRouteDeps;
   ingest: IngestRouteDeps;
   webhooks: Omit<WebhookRouteDeps, 'log'>;
+  cards: Omit<CardRouteDeps, 'log'>;
+  admin: Omit<AdminRouteDeps, 'log'>;
+  reports: ReportRouteDeps;
 };
 
 /** The express app: routes per concern, one error handler that never leaks internals. */
@@ -24,8 +34,13 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use(oauthRoutes({ ...deps.oauth, log: deps.log }));
   // Before any JSON parser: webhook signatures are checked on the raw body.
   app.use(webhookRoutes({ ...deps.webhooks, log: deps.log }));
+  // Before any JSON parser too: card requests are signed on the raw body.
+  app.use(cardRoutes({ ...deps.cards, log: deps.log }));
   // Before the general JSON parser: ingest batches may be up to 1 MB.
   app.use(ingestRoutes(deps.ingest));
+  app.use(syncStatusRoutes(deps.syncStatus), metricsRoutes(deps.metrics));
+  // Its own parsers per route: the entry-link request is signed on the raw body.
+  app.use(adminRoutes({ ...deps.admin, log: deps.log }), reportRoutes(deps.reports));
   app.use(express.json({ limit: '100kb' }), operatorRoutes(deps.operator));
   app.use(errorHandler(deps.log));
   return app;

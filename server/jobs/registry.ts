@@ -1,7 +1,13 @@
 import type { AnyJobDefinition } from './definition.ts';
+import { attributionChanges } from './attribution-changes.job.ts';
 import { attributionCompute } from './attribution-compute.job.ts';
+import { hygieneChanges } from './hygiene-changes.job.ts';
 import { hygieneEvaluate } from './hygiene-evaluate.job.ts';
+import { loopDigest } from './loop-digest.job.ts';
+import { loopReview } from './loop-review.job.ts';
+import { loopSnapshot } from './loop-snapshot.job.ts';
 import { portalPurge } from './portal-purge.job.ts';
+import { reportingRefresh } from './reporting-refresh.job.ts';
 import { syncFull } from './sync-full.job.ts';
 import { syncIncremental } from './sync-incremental.job.ts';
 import { webhooksDrain } from './webhooks-drain.job.ts';
@@ -13,8 +19,14 @@ export const JOB_DEFINITIONS: readonly AnyJobDefinition[] = [
   syncIncremental,
   webhooksDrain,
   hygieneEvaluate,
+  hygieneChanges,
   attributionCompute,
+  attributionChanges,
   writebackRun,
+  reportingRefresh,
+  loopDigest,
+  loopSnapshot,
+  loopReview,
   portalPurge,
 ];
 

@@ -75,6 +75,42 @@ async function seedPortal(portalId: number): Promise<void> {
   await q(
     `INSERT INTO job_schedules (portal_id, key, queue, name, every_ms) VALUES ($1, 'incremental', 'sync', 'sync.incremental', 900000)`,
   );
+  await q(
+    `INSERT INTO checklist_items (portal_id, object_type, object_id, checklist, item, done_by_user_id, done_at) VALUES ($1, 'tickets', 1, 'handoff', 'scope_confirmed', 7, now())`,
+  );
+  await q(
+    `INSERT INTO card_writes (portal_id, object_type, object_id, action, property, new_value, user_id) VALUES ($1, 'deals', 1, 'fill_field', 'amount', '10', 7)`,
+  );
+  await q(
+    `INSERT INTO digests (portal_id, week, generated_at, definitions_version, body) VALUES ($1, '2026-W07', now(), 1, '{}')`,
+  );
+  await q(
+    `INSERT INTO digest_tasks (portal_id, week, owner_id, subject, findings, request) VALUES ($1, '2026-W07', '501', 'Digest', 1, '{}')`,
+  );
+  await q(
+    `INSERT INTO kpi_snapshots (portal_id, month, taken_at, definitions_version, kpis, decisions) VALUES ($1, '2026-02', now(), 1, '{}', '{}')`,
+  );
+  await q(
+    `INSERT INTO decisions (portal_id, topic, subject_kind, subject_key, owner, due_on, created_at, updated_at) VALUES ($1, 'Review', 'definitions', 'definitions:v1', 'ana', '2026-02-15', now(), now())`,
+  );
+  await q(`INSERT INTO change_cursors (portal_id, consumer, last_change_id) VALUES ($1, 'hygiene', 1)`);
+  await q(
+    `INSERT INTO report_records (portal_id, object_type, object_id, stage, created_at) VALUES ($1, 'deals', 1, 'closedwon', now())`,
+  );
+  await q(
+    `INSERT INTO report_stage_entries (portal_id, object_type, object_id, stage, stage_index, entered_at) VALUES ($1, 'deals', 1, 'closedwon', 5, now())`,
+  );
+  await q(`INSERT INTO report_delivery (portal_id, ticket_id, deal_id, sla_breached) VALUES ($1, 1, 1, false)`);
+  await q(
+    `INSERT INTO report_refreshes (portal_id, refreshed_at, definitions_version, records) VALUES ($1, now(), 1, 1)`,
+  );
+  await q(`INSERT INTO portal_admins (portal_id, user_id, added_by) VALUES ($1, 7, 'install')`);
+  await q(
+    `INSERT INTO admin_sessions (id_hash, portal_id, user_id, via, csrf_token, expires_at) VALUES (sha256(convert_to($1::bigint::text, 'UTF8')), $1::bigint, 7, 'oauth', 'csrf', now() + interval '1 hour')`,
+  );
+  await q(
+    `INSERT INTO admin_link_redemptions (portal_id, nonce, expires_at) VALUES ($1, 'nonce-1', now() + interval '5 minutes')`,
+  );
 }
 
 describe('portal deletion', () => {

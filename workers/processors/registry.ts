@@ -1,9 +1,15 @@
 import type { AppContext } from '../../server/context.ts';
 import { applyWebhookChanges } from '../../server/sync/apply-webhook-changes.ts';
 import type { ProcessorEntry } from '../processor.ts';
+import { attributionChangesProcessor } from './attribution-changes.ts';
 import { attributionComputeProcessor } from './attribution-compute.ts';
+import { hygieneChangesProcessor } from './hygiene-changes.ts';
 import { hygieneEvaluateProcessor } from './hygiene-evaluate.ts';
+import { loopDigestProcessor } from './loop-digest.ts';
+import { loopReviewProcessor } from './loop-review.ts';
+import { loopSnapshotProcessor } from './loop-snapshot.ts';
 import { portalPurgeProcessor } from './portal-purge.ts';
+import { reportingRefreshProcessor } from './reporting-refresh.ts';
 import { syncFullProcessor } from './sync-full.ts';
 import { syncIncrementalProcessor } from './sync-incremental.ts';
 import { webhooksDrainProcessor } from './webhooks-drain.ts';
@@ -16,13 +22,20 @@ import { writebackRunProcessor } from './writeback-run.ts';
  * dependent rules (the demo runs at its fixture's `now`).
  */
 export function createProcessors(app: AppContext, options: { clock?: () => Date } = {}): ProcessorEntry[] {
+  const clock = options.clock ? { clock: options.clock } : {};
   return [
     portalPurgeProcessor({ graceMs: app.env.UNINSTALL_GRACE_HOURS * 3_600_000, uninstall: app.uninstall }),
     syncFullProcessor({ clientFor: app.clientFor, counters: app.counters }),
     syncIncrementalProcessor({ clientFor: app.clientFor, counters: app.counters }),
-    hygieneEvaluateProcessor(options.clock ? { clock: options.clock } : {}),
+    hygieneEvaluateProcessor(clock),
+    hygieneChangesProcessor(clock),
     webhooksDrainProcessor({ apply: applyWebhookChanges({ clientFor: app.clientFor }) }),
-    attributionComputeProcessor(options.clock ? { clock: options.clock } : {}),
+    attributionComputeProcessor(clock),
+    attributionChangesProcessor(clock),
+    reportingRefreshProcessor(clock),
     writebackRunProcessor({ clientFor: app.clientFor }),
+    loopDigestProcessor({ clientFor: app.clientFor, ...clock }),
+    loopSnapshotProcessor(clock),
+    loopReviewProcessor(clock),
   ];
 }

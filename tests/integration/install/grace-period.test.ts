@@ -10,6 +10,8 @@ const db = useTestDatabase();
 let sandbox: Sandbox;
 let app: AppUnderTest;
 const GRACE_MS = 72 * 3_600_000;
+/** What an installed portal runs on a schedule: sync, daily evaluation and the loop's digest, snapshot and review. */
+const INSTALLED_SCHEDULES = ['hygiene.daily', 'loop.digest', 'loop.review', 'loop.snapshot', 'sync.incremental'];
 
 beforeAll(async () => {
   sandbox = await startSandbox({ fixture: 'tests/fixtures/demo-portal.json' });
@@ -49,7 +51,7 @@ function runPurge(nowMs: number) {
 describe('uninstall signal and grace period', () => {
   it('stops the schedules of a portal that needs re-auth and deletes its data only after the grace period', async () => {
     await install();
-    expect(await schedules()).toEqual(['sync.incremental']);
+    expect(await schedules()).toEqual(INSTALLED_SCHEDULES);
     await uninstallInHubSpot();
     expect((await db.pool.query(`SELECT status FROM portals`)).rows).toEqual([{ status: 'needs_reauth' }]);
     expect(await schedules()).toEqual(['portal.purge']);
@@ -68,7 +70,7 @@ describe('uninstall signal and grace period', () => {
     await install();
     await uninstallInHubSpot();
     await install();
-    expect(await schedules()).toEqual(['sync.incremental']);
+    expect(await schedules()).toEqual(INSTALLED_SCHEDULES);
     await runPurge(Date.now() + GRACE_MS + 60_000);
     expect(await portalRows()).toBe(1);
     expect((await db.pool.query(`SELECT status FROM portals`)).rows).toEqual([{ status: 'installed' }]);

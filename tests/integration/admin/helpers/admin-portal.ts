@@ -1,0 +1,104 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type pg from 'pg';
+import { attributePortal } from '../../../../server/attribution/attribute-portal.ts';
+import { ensureFirstDefinitions } from '../../../../server/db/repositories/definitions.ts';
+import { DEFAULT_DEFINITIONS } from '../../../../server/domain/policy/default-policy.ts';
+import { evaluatePortalHygiene } from '../../../../server/hygiene/evaluate-portal.ts';
+import { refreshReporting } from '../../../../server/reporting/refresh-reporting.ts';
+import { startSandbox, type Sandbox } from '../../../../server/sandbox/server.ts';
+import { startApp, type AppUnderTest } from '../../../helpers/app-under-test.ts';
+import { seedMirror, type MirrorFixture } from '../../../helpers/seed-mirror.ts';
+
+/**
+ * The demo portal as the admin page sees it after a loop: the mirror seeded from the fixture, evaluated,
+ * attributed and the reporting tables refreshed, installed by ADMIN. The app runs against a sandbox
+ * serving the same portal (its OAuth approves as ADMIN).
+ */
+export const fixture = JSON.parse(readFileSync('tests/fixtures/demo-portal.json', 'utf8')) as MirrorFixture & {
+  now: string;
+  ingest: { spend: { month: string; channel: string; campaignId?: string; cents: number }[] };
+};
+export const PORTAL_ID = fixture.portalId;
+export const ADMIN = { userId: 7_001, userEmail: 'admin@example.com' };
+
+export async function prepareDemoPortal(db: pg.Pool): Promise<void> {
+  await seedMirror(db, fixture);
+  for (const s of fixture.ingest.spend) {
+    await db.query(`INSERT INTO ad_spend (portal_id, month, channel, campaign_id, cents) VALUES ($1, $2, $3, $4, $5)`, [
+      PORTAL_ID,
+      `${s.month}-01`,
+      s.channel,
+      s.campaignId ?? '',
+      s.cents,
+    ]);
+  }
+  await db.query(
+    `UPDATE portals SET status = 'installed', installed_by_user_id = $2, installed_by_email = $3, hub_domain = $4
+      WHERE portal_id = $1`,
+    [PORTAL_ID, ADMIN.userId, ADMIN.userEmail, `portal-${PORTAL_ID}.sandbox.hubspot.test`],
+  );
+  await ensureFirstDefinitions(db, PORTAL_ID, DEFAULT_DEFINITIONS);
+  const now = new Date(fixture.now);
+  await evaluatePortalHygiene(db, PORTAL_ID, { now });
+  await attributePortal(db, PORTAL_ID, { now });
+  await refreshReporting(db, PORTAL_ID, { now });
+}
+
+/** Another installed portal with its own admin and definitions, and nothing else. */
+export async function prepareOtherPortal(db: pg.Pool, portalId: number, admin: { userId: number; userEmail: string }) {
+  await db.query(
+    `INSERT INTO portals (portal_id, status, installed_by_user_id, installed_by_email) VALUES ($1, 'installed', $2, $3)`,
+    [portalId, admin.userId, admin.userEmail],
+  );
+  await ensureFirstDefinitions(db, portalId, DEFAULT_DEFINITIONS);
+}
+
+export type AdminApp = { sandbox: Sandbox; app: AppUnderTest; close(): Promise<void> };
+
+export async function startAdminApp(databaseUrl: string, env: Record<string, string> = {}): Promise<AdminApp> {
+  const sandbox = await startSandbox({
+    fixture: 'tests/fixtures/demo-portal.json',
+    installer: { userId: ADMIN.userId, email: ADMIN.userEmail },
+  });
+  const app = await startApp({ databaseUrl, hubspotUrl: sandbox.url, env });
+  return {
+    sandbox,
+    app,
+    close: async () => {
+      await app.close();
+      await sandbox.close();
+    },
+  };
+}
+
+/**
+ * Asks for an entry link as the HubSpot settings component does through `hubspot.fetch`: a JSON body
+ * signed v3 by HubSpot's proxy (HMAC-SHA256 with the client secret over method + URI + body + timestamp,
+ * computed here from HubSpot's recipe, not the server's code).
+ */
+export async function requestEntryLink(
+  app: AppUnderTest,
+  body: unknown,
+  options: { secret?: string; timestamp?: number; unsigned?: boolean } = {},
+): Promise<{
+  status: number;
+  json: { ok: boolean; data?: { url: string; expiresAt: string }; error?: { code: string; message: string } };
+}> {
+  const uri = `${app.url}/admin/link`;
+  const text = JSON.stringify(body);
+  const timestamp = options.timestamp ?? Date.now();
+  const signature = createHmac('sha256', options.secret ?? app.env.HUBSPOT_CLIENT_SECRET)
+    .update(`POST${uri}${text}${timestamp}`)
+    .digest('base64');
+  const response = await fetch(uri, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-hubspot-request-timestamp': String(timestamp),
+      ...(options.unsigned ? {} : { 'x-hubspot-signature-v3': signature }),
+    },
+    body: text,
+  });
+  return { status: response.status, json: (await response.json()) as never };
+}
