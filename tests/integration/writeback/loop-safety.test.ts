@@ -61,6 +61,13 @@ beforeAll(async () => {
     async () => (await db.pool.query(`SELECT 1 FROM sync_runs WHERE status = 'succeeded'`)).rowCount === 1,
     60_000,
   );
+  // The full sync queues the whole portal's evaluation and attribution (and they the write-back); they run
+  // on the workers with the real clock, so let them finish before the tests run the loop on the fixture's.
+  await until(
+    'the jobs after the first sync',
+    async () => (await db.pool.query(`SELECT 1 FROM job_intents WHERE status = 'pending'`)).rowCount === 0,
+    60_000,
+  );
   await settle();
 });
 afterAll(async () => {
