@@ -5,7 +5,8 @@
  * this module turns both, and transport failures, into one result type the card can render.
  */
 
-export type CardApiResult<T> = { ok: true; data: T } | { ok: false; message: string };
+/** `code` is the backend's error code when it sent one (`refused`, `not_found`, `forbidden`…). */
+export type CardApiResult<T> = { ok: true; data: T } | { ok: false; message: string; code?: string };
 
 /** The subset of `hubspot.fetch` the cards use; injected so tests need no HubSpot runtime. */
 export type HubSpotFetch = (
@@ -44,7 +45,8 @@ export async function callCardApi<T>(
     isObject(envelope.error) &&
     typeof envelope.error.message === 'string'
   ) {
-    return { ok: false, message: envelope.error.message };
+    const { message, code } = envelope.error;
+    return { ok: false, message, ...(typeof code === 'string' ? { code } : {}) };
   }
   if (isObject(envelope) && envelope.ok === true) {
     const data = decode(envelope.data);

@@ -25,11 +25,17 @@ describe('callCardApi', () => {
     ]);
   });
 
-  it("shows the backend's own message for a refused request", async () => {
+  it("shows the backend's own message for a refused request, with its code when it sends one", async () => {
     const { fetch } = answering(200, { ok: false, error: { message: 'tier_9 is not an ICP tier option' } });
-    expect(await callCardApi(fetch, 'https://api.example.com', '/x', {}, decodeScore)).toEqual({
+    expect(await callCardApi(fetch, 'https://api.example.com', '/x', {}, decodeScore)).toStrictEqual({
       ok: false,
       message: 'tier_9 is not an ICP tier option',
+    });
+    const coded = answering(200, { ok: false, error: { code: 'refused', message: 'Nothing was changed.' } });
+    expect(await callCardApi(coded.fetch, 'https://api.example.com', '/x', {}, decodeScore)).toStrictEqual({
+      ok: false,
+      message: 'Nothing was changed.',
+      code: 'refused',
     });
   });
 
