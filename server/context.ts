@@ -10,12 +10,10 @@ import { TokenVault } from './hubspot/token-vault.ts';
 import { completeInstall, type InstallOutcome } from './install/complete-install.ts';
 import type { DeletionReport } from './install/delete-portal.ts';
 import { uninstallPortal } from './install/uninstall-portal.ts';
-import { hygieneEvaluate } from './jobs/hygiene-evaluate.job.ts';
 import { PORTAL_PURGE_EVERY_MS, PORTAL_PURGE_SCHEDULE, portalPurge } from './jobs/portal-purge.job.ts';
 import { syncFull } from './jobs/sync-full.job.ts';
-import { syncIncremental } from './jobs/sync-incremental.job.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
-import { addLoopSchedules } from './loops/cadence.ts';
+import { addPortalCadence } from './loops/cadence.ts';
 import type { QueueDeps } from './queue/deps.ts';
 import { enqueue } from './queue/enqueue.ts';
 import { addPortalSchedule, removePortalSchedules } from './queue/portal-schedules.ts';
@@ -55,11 +53,6 @@ export type ContextOptions = {
   budgetLimits?: BudgetLimits;
   name?: string;
 };
-
-/** How often a portal's incremental sync runs; webhooks fill in between. */
-export const INCREMENTAL_SYNC_EVERY_MS = 15 * 60_000;
-/** Every day at 03:15 UTC, a quiet hour for most portals' users. */
-export const DAILY_EVALUATION_CRON = '15 3 * * *';
 
 export function createAppContext(env: Env, options: ContextOptions = {}): AppContext {
   const log = createLogger({ level: env.LOG_LEVEL, name: options.name ?? 'closed-loop' });
@@ -118,23 +111,8 @@ export function createAppContext(env: Env, options: ContextOptions = {}): AppCon
   const startSync = async (portalId: number) => {
     await removePortalSchedules(queueDeps, portalId, [PORTAL_PURGE_SCHEDULE]);
     await enqueue(queueDeps, syncFull, { portalId }, { runKey: 'install' });
-    await addPortalSchedule(queueDeps, {
-      portalId,
-      key: 'sync.incremental',
-      definition: syncIncremental,
-      payload: { portalId },
-      cadence: { everyMs: INCREMENTAL_SYNC_EVERY_MS },
-    });
-    // Changes are evaluated as they arrive; this run is for the rules that read the clock (SLAs, days in stage).
-    await addPortalSchedule(queueDeps, {
-      portalId,
-      key: 'hygiene.daily',
-      definition: hygieneEvaluate,
-      payload: { portalId },
-      cadence: { cron: DAILY_EVALUATION_CRON },
-    });
-    // The weekly digest, monthly snapshot and quarterly review reminder (server/loops/cadence.ts).
-    await addLoopSchedules(queueDeps, portalId);
+    // The incremental sync, daily evaluation, weekly digest, monthly snapshot and quarterly review.
+    await addPortalCadence(queueDeps, portalId);
   };
   return {
     env,

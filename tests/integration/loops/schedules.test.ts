@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAILY_EVALUATION_CRON, INCREMENTAL_SYNC_EVERY_MS } from '../../../server/context.ts';
 import { QUEUE_NAMES } from '../../../server/jobs/queues.ts';
 import { createLogger } from '../../../server/logging/logger.ts';
-import { MONTHLY_SNAPSHOT_CRON, QUARTERLY_REVIEW_CRON, WEEKLY_DIGEST_CRON } from '../../../server/loops/cadence.ts';
+import {
+  DAILY_EVALUATION_CRON,
+  INCREMENTAL_SYNC_EVERY_MS,
+  MONTHLY_SNAPSHOT_CRON,
+  QUARTERLY_REVIEW_CRON,
+  WEEKLY_DIGEST_CRON,
+} from '../../../server/loops/cadence.ts';
 import { schedulerIdFor } from '../../../server/queue/schedulers.ts';
 import { startSandbox, type Sandbox } from '../../../server/sandbox/server.ts';
 import { startWorkers, type RunningWorkers } from '../../../workers/start-workers.ts';
