@@ -1,11 +1,10 @@
-import type { Client } from '@hubspot/api-client';
 import { withTransaction } from '../db/pool.ts';
 import { ledgerOfRecord } from '../db/repositories/card-reads.ts';
 import { mergeMirrorProperties, recordCardWrite, type CardWriteAction } from '../db/repositories/card-writes.ts';
 import { setChecklistItem } from '../db/repositories/checklist-items.ts';
 import { recordAccepted } from '../db/repositories/writeback-ledger.ts';
 import type { ChecklistItemDone } from '../domain/hygiene/index.ts';
-import { HUBSPOT_OBJECT_TYPE, type HubSpotObjectType } from '../domain/policy/index.ts';
+import { HUBSPOT_OBJECT_TYPE } from '../domain/policy/index.ts';
 import { toHubSpotError, type HubSpotApiError } from '../hubspot/errors.ts';
 import { hashValue } from '../writeback/write-back.ts';
 import type { CardDeps } from './card-deps.ts';
@@ -63,7 +62,7 @@ export async function commitCardWrite(
     try {
       answered = await deps
         .clientFor(claims.portalId)
-        .call((sdk) => basicApiOf(sdk, table).update(String(claims.objectId), { properties }), { idempotent: true });
+        .call((sdk) => sdk.crm[table].basicApi.update(String(claims.objectId), { properties }), { idempotent: true });
     } catch (error) {
       throw refusalOf(toHubSpotError(error));
     }
@@ -151,17 +150,4 @@ function refusalOf(error: HubSpotApiError): CardRefusal {
     'hubspot_error',
     'HubSpot could not be reached to save the change. Nothing was changed; try again.',
   );
-}
-
-function basicApiOf(sdk: Client, table: HubSpotObjectType) {
-  switch (table) {
-    case 'contacts':
-      return sdk.crm.contacts.basicApi;
-    case 'companies':
-      return sdk.crm.companies.basicApi;
-    case 'deals':
-      return sdk.crm.deals.basicApi;
-    case 'tickets':
-      return sdk.crm.tickets.basicApi;
-  }
 }
