@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import {
   Accordion,
   Alert,
@@ -19,13 +19,9 @@ import {
   Tag,
   Text,
   hubspot,
-  type CrmContext,
-  type ExtensionPointApiActions,
 } from '@hubspot/ui-extensions';
 import { CrmActionLink } from '@hubspot/ui-extensions/crm';
-import { CLOSED_LOOP_BASE_URL } from '../../lib/base-url.ts';
-import type { HubSpotFetch } from '../../lib/card-api.ts';
-import { recordClaims } from '../../lib/claims.ts';
+
 import type { SlaState } from '../../lib/contracts/common.ts';
 import {
   ACCEPT_LEAD_PATH,
@@ -35,21 +31,16 @@ import {
   type ContactTouch,
   type TimelineEntry,
 } from '../../lib/contracts/contact.ts';
-import { formatterFor, type Formatter } from '../../lib/format.ts';
-import { useCard } from '../../lib/use-card.ts';
+import type { Formatter } from '../../lib/format.ts';
 import { CardFailed, CardLoading } from '../shared/CardStates.tsx';
 import { ComplianceSummary } from '../shared/ComplianceSummary.tsx';
 import { FindingsList } from '../shared/FindingsList.tsx';
+import { useRecordCard, type RecordCardProps } from '../shared/record-card.ts';
 
 /** HubSpot's object type id of contacts, for links to the surviving record of a duplicate. */
 const CONTACT_OBJECT_TYPE = '0-1';
 
-export type ContactCardProps = {
-  context: CrmContext;
-  actions: Pick<ExtensionPointApiActions<'crm.record.tab'>, 'refreshObjectProperties'>;
-  fetch: HubSpotFetch;
-  baseUrl?: string;
-};
+export type ContactCardProps = RecordCardProps;
 
 /**
  * The contact card (`crm.record.tab` on contacts): the lifecycle timeline with entered-at times and
@@ -57,10 +48,9 @@ export type ContactCardProps = {
  * link to the survivor, the SLAs that apply now, and "Accept lead" (sets clr_sal_date on an MQL).
  * Data: `POST /cards/v1/contact` (server/cards/README.md).
  */
-export function ContactCard({ context, actions, fetch, baseUrl = CLOSED_LOOP_BASE_URL }: ContactCardProps) {
-  const claims = useMemo(() => recordClaims(context), [context]);
-  const format = useMemo(() => formatterFor(context), [context]);
-  const { view, read, write } = useCard({ fetch, baseUrl }, claims, CONTACT_CARD_PATH, contactCard);
+export function ContactCard(props: ContactCardProps) {
+  const { actions } = props;
+  const { view, read, write, format } = useRecordCard(props, CONTACT_CARD_PATH, contactCard);
   const [accepting, setAccepting] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
 

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import {
   Alert,
   Divider,
@@ -9,12 +9,8 @@ import {
   StatusTag,
   Text,
   hubspot,
-  type CrmContext,
-  type ExtensionPointApiActions,
 } from '@hubspot/ui-extensions';
-import { CLOSED_LOOP_BASE_URL } from '../../lib/base-url.ts';
-import type { CardApiResult, HubSpotFetch } from '../../lib/card-api.ts';
-import { recordClaims } from '../../lib/claims.ts';
+import type { CardApiResult } from '../../lib/card-api.ts';
 import type { FieldToFill, StageTime } from '../../lib/contracts/common.ts';
 import {
   DEAL_CARD_PATH,
@@ -23,31 +19,24 @@ import {
   type AttributionKind,
   type DealCardData,
 } from '../../lib/contracts/deal.ts';
-import { formatterFor, type Formatter } from '../../lib/format.ts';
-import { useCard } from '../../lib/use-card.ts';
+import type { Formatter } from '../../lib/format.ts';
 import { CardFailed, CardLoading } from '../shared/CardStates.tsx';
 import { ComplianceSummary } from '../shared/ComplianceSummary.tsx';
 import { FindingsList } from '../shared/FindingsList.tsx';
+import { useRecordCard, type RecordCardProps } from '../shared/record-card.ts';
 import { AttributionPanel } from './AttributionPanel.tsx';
 import { FieldToFillRow, fieldLabel } from './FieldToFillRow.tsx';
 
-export type DealCardProps = {
-  context: CrmContext;
-  actions: Pick<ExtensionPointApiActions<'crm.record.tab'>, 'refreshObjectProperties'>;
-  fetch: HubSpotFetch;
-  /** The backend's origin; tests may point it elsewhere. */
-  baseUrl?: string;
-};
+export type DealCardProps = RecordCardProps;
 
 /**
  * The deal card (`crm.record.tab` on deals): compliance, the required fields missing for the current
  * and the next stage with an input to fill each, missing join keys, days in stage against its SLA, and
  * attribution under a chosen model. Data: `POST /cards/v1/deal` (server/cards/README.md).
  */
-export function DealCard({ context, actions, fetch, baseUrl = CLOSED_LOOP_BASE_URL }: DealCardProps) {
-  const claims = useMemo(() => recordClaims(context), [context]);
-  const format = useMemo(() => formatterFor(context), [context]);
-  const { view, read, write } = useCard({ fetch, baseUrl }, claims, DEAL_CARD_PATH, dealCard);
+export function DealCard(props: DealCardProps) {
+  const { actions } = props;
+  const { view, read, write, format } = useRecordCard(props, DEAL_CARD_PATH, dealCard);
   const [saved, setSaved] = useState<string | null>(null);
 
   if (view.status === 'loading') return <CardLoading what="this deal" />;

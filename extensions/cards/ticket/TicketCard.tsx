@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import {
   Alert,
   Button,
@@ -14,13 +14,9 @@ import {
   StatusTag,
   Text,
   hubspot,
-  type CrmContext,
-  type ExtensionPointApiActions,
 } from '@hubspot/ui-extensions';
 import { CrmActionLink } from '@hubspot/ui-extensions/crm';
-import { CLOSED_LOOP_BASE_URL } from '../../lib/base-url.ts';
-import type { CardApiResult, HubSpotFetch } from '../../lib/card-api.ts';
-import { recordClaims } from '../../lib/claims.ts';
+import type { CardApiResult } from '../../lib/card-api.ts';
 import {
   SET_CHANGE_REQUEST_REASON_PATH,
   SET_CHECKLIST_ITEM_PATH,
@@ -30,21 +26,16 @@ import {
   type TicketCardData,
   type TicketChecklist,
 } from '../../lib/contracts/ticket.ts';
-import { formatterFor, type Formatter } from '../../lib/format.ts';
-import { useCard } from '../../lib/use-card.ts';
+import type { Formatter } from '../../lib/format.ts';
 import { CardFailed, CardLoading } from '../shared/CardStates.tsx';
 import { ComplianceSummary } from '../shared/ComplianceSummary.tsx';
 import { FindingsList } from '../shared/FindingsList.tsx';
+import { useRecordCard, type RecordCardProps } from '../shared/record-card.ts';
 
 /** HubSpot's object type id of deals, for links to the originating deal. */
 const DEAL_OBJECT_TYPE = '0-3';
 
-export type TicketCardProps = {
-  context: CrmContext;
-  actions: Pick<ExtensionPointApiActions<'crm.record.tab'>, 'refreshObjectProperties'>;
-  fetch: HubSpotFetch;
-  baseUrl?: string;
-};
+export type TicketCardProps = RecordCardProps;
 
 /**
  * The ticket card (`crm.record.tab` on tickets): the handoff checklist (each item with who checked it
@@ -52,10 +43,9 @@ export type TicketCardProps = {
  * deal with its lead channel and the SLA promised (clr_sla_scope), the contract id match, and the
  * change-request reason as a governed Select. Data: `POST /cards/v1/ticket` (server/cards/README.md).
  */
-export function TicketCard({ context, actions, fetch, baseUrl = CLOSED_LOOP_BASE_URL }: TicketCardProps) {
-  const claims = useMemo(() => recordClaims(context), [context]);
-  const format = useMemo(() => formatterFor(context), [context]);
-  const { view, read, write } = useCard({ fetch, baseUrl }, claims, TICKET_CARD_PATH, ticketCard);
+export function TicketCard(props: TicketCardProps) {
+  const { actions } = props;
+  const { view, read, write, format } = useRecordCard(props, TICKET_CARD_PATH, ticketCard);
 
   if (view.status === 'loading') return <CardLoading what="this ticket" />;
   if (view.status === 'failed') {
