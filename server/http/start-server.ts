@@ -30,6 +30,9 @@ export async function startServer(options: {
   // The app needs the port (for its redirect URI), the port needs a listening server: fill it in after.
   const mounted: { app?: Express } = {};
   const server = createServer((req, res) => mounted.app?.(req, res));
+  // Longer than the idle timeout of the clients and load balancers in front (60 s is common), so they,
+  // not the server, close idle keep-alive sockets: a request never races the server's close.
+  server.keepAliveTimeout = 65_000;
   const requested = options.port ?? Number(parseEnv(options.env).PORT);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

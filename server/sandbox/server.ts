@@ -148,6 +148,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const s = app.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(s));
     s.once('error', reject);
   });
+  // Idle keep-alive sockets stay open longer than clients keep them (undici: 4 s), so the client is the
+  // one that closes them; otherwise a request sent as the server closes its end fails with ECONNRESET.
+  server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
   return {
