@@ -148,9 +148,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const s = app.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(s));
     s.once('error', reject);
   });
-  // Idle keep-alive sockets stay open longer than clients keep them (undici: 4 s), so the client is the
-  // one that closes them; otherwise a request sent as the server closes its end fails with ECONNRESET.
-  server.keepAliveTimeout = 65_000;
+  // The sandbox never closes an idle keep-alive socket; its clients do (undici after 4 s). Tests run
+  // client and sandbox in one process: after a long synchronous stretch (comparing a 20,000-contact
+  // mirror) a request can go out on a pooled socket just as the server's overdue idle timer closes it
+  // (ECONNRESET). `close()` still ends idle sockets.
+  server.keepAliveTimeout = 0;
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
   return {
