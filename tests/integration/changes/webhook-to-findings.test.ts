@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../server/logging/logger.ts';
-import { startSandbox, type Sandbox } from '../../../server/sandbox/server.ts';
-import { APP_WEBHOOK_SUBSCRIPTIONS } from '../../../server/webhooks/subscriptions.ts';
-import { createProcessors } from '../../../workers/processors/registry.ts';
-import { startWorkers, type RunningWorkers } from '../../../workers/start-workers.ts';
-import { browse, startApp, type AppUnderTest } from '../../helpers/app-under-test.ts';
+import type { Sandbox } from '../../../server/sandbox/server.ts';
 import { useTestDatabase } from '../../helpers/database.ts';
+import { startLivePortal, type LivePortal } from '../../helpers/live-portal.ts';
 import { waitFor } from '../queue/helpers/wait-for.ts';
 
 /**
@@ -15,8 +11,7 @@ import { waitFor } from '../queue/helpers/wait-for.ts';
  */
 const db = useTestDatabase();
 let sandbox: Sandbox;
-let app: AppUnderTest;
-let workers: RunningWorkers;
+let live: LivePortal;
 
 const completed = async (name: string) =>
   (
@@ -34,22 +29,8 @@ const openCodes = async (objectType: string, id: number) =>
   ).rows.map((r) => r.code);
 
 beforeAll(async () => {
-  sandbox = await startSandbox({
-    fixture: 'tests/fixtures/demo-portal.json',
-    webhooks: {
-      targetUrl: 'http://127.0.0.1:9/',
-      subscriptions: [...APP_WEBHOOK_SUBSCRIPTIONS],
-      retry: { maxAttempts: 3, delayMs: () => 50 },
-    },
-  });
-  app = await startApp({ databaseUrl: db.url, hubspotUrl: sandbox.url });
-  sandbox.plugins.webhooks()!.setTargetUrl(`${app.url}/webhooks/hubspot`);
-  workers = startWorkers({
-    env: app.env,
-    processors: createProcessors(app.context),
-    log: createLogger({ level: 'silent', name: 'test' }),
-  });
-  expect((await browse(`${app.url}/oauth/install`)).at(-1)!.status).toBe(200);
+  live = await startLivePortal(db.url, 'tests/fixtures/demo-portal.json');
+  ({ sandbox } = live);
   await waitFor(
     'the whole-portal runs after the first sync',
     async () => (await completed('hygiene.evaluate')) === 1 && (await completed('attribution.compute')) === 1,
@@ -57,9 +38,7 @@ beforeAll(async () => {
   );
 }, 120_000);
 afterAll(async () => {
-  await workers?.stop();
-  await app?.close();
-  await sandbox?.close();
+  await live?.close();
 });
 
 describe('a change in HubSpot', () => {

@@ -1,19 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributePortal } from '../../../server/attribution/attribute-portal.ts';
 import { evaluatePortalHygiene } from '../../../server/hygiene/evaluate-portal.ts';
-import { createLogger } from '../../../server/logging/logger.ts';
-import { startSandbox, type Sandbox } from '../../../server/sandbox/server.ts';
-import { APP_WEBHOOK_SUBSCRIPTIONS } from '../../../server/webhooks/subscriptions.ts';
+import type { Sandbox } from '../../../server/sandbox/server.ts';
 import { writeBack } from '../../../server/writeback/write-back.ts';
-import { createProcessors } from '../../../workers/processors/registry.ts';
-import { startWorkers, type RunningWorkers } from '../../../workers/start-workers.ts';
-import { browse, startApp, type AppUnderTest } from '../../helpers/app-under-test.ts';
+import type { AppUnderTest } from '../../helpers/app-under-test.ts';
 import { useTestDatabase } from '../../helpers/database.ts';
+import { startLivePortal, type LivePortal } from '../../helpers/live-portal.ts';
 
 const db = useTestDatabase();
 let sandbox: Sandbox;
 let app: AppUnderTest;
-let workers: RunningWorkers;
+let live: LivePortal;
 let now: Date;
 
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -39,41 +36,22 @@ async function loop() {
 const readsOfHubSpot = () => sandbox.writes.list({ kind: 'read' }).length;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({
-    fixture: 'tests/fixtures/demo-portal.json',
-    webhooks: {
-      targetUrl: 'http://127.0.0.1:9/',
-      subscriptions: [...APP_WEBHOOK_SUBSCRIPTIONS],
-      retry: { maxAttempts: 3, delayMs: () => 50 },
-    },
+  // The workers sync and drain webhooks; the test runs evaluation, attribution and write-back itself, at
+  // the fixture's time, so no job of the workers' own loop can write between its steps.
+  live = await startLivePortal(db.url, 'tests/fixtures/demo-portal.json', {
+    only: ['sync.full', 'sync.incremental', 'webhooks.drain'],
   });
+  ({ sandbox, app } = live);
   now = new Date(sandbox.exportFixture().now);
-  app = await startApp({ databaseUrl: db.url, hubspotUrl: sandbox.url });
-  sandbox.plugins.webhooks()!.setTargetUrl(`${app.url}/webhooks/hubspot`);
-  workers = startWorkers({
-    env: app.env,
-    processors: createProcessors(app.context),
-    log: createLogger({ level: 'silent', name: 'test' }),
-  });
-  expect((await browse(`${app.url}/oauth/install`)).at(-1)!.status).toBe(200);
   await until(
     'the first full sync',
     async () => (await db.pool.query(`SELECT 1 FROM sync_runs WHERE status = 'succeeded'`)).rowCount === 1,
     60_000,
   );
-  // The full sync queues the whole portal's evaluation and attribution (and they the write-back); they run
-  // on the workers with the real clock, so let them finish before the tests run the loop on the fixture's.
-  await until(
-    'the jobs after the first sync',
-    async () => (await db.pool.query(`SELECT 1 FROM job_intents WHERE status = 'pending'`)).rowCount === 0,
-    60_000,
-  );
   await settle();
 });
 afterAll(async () => {
-  await workers?.stop();
-  await app?.close();
-  await sandbox?.close();
+  await live?.close();
 });
 
 describe('loop safety', () => {
