@@ -90,6 +90,34 @@ export class AssociationStore {
     return true;
   }
 
+  /**
+   * Sets or clears the "Primary" label of an existing edge between a record and a company. A record has
+   * one primary company, so setting the label takes it from the company that had it (`demoted`).
+   * Returns whether the label changed; false for an edge that doesn't exist or has no company end.
+   */
+  setPrimary(
+    fromType: CrmObjectType,
+    fromId: string,
+    toType: CrmObjectType,
+    toId: string,
+    primary: boolean,
+  ): { changed: boolean; record?: { type: CrmObjectType; id: string }; demoted?: string } {
+    const edge = this.byRecord.get(key(fromType, fromId))?.get(toType)?.get(toId);
+    if (!edge || (fromType !== 'companies' && toType !== 'companies') || edge.primary === primary)
+      return { changed: false };
+    const record = toType === 'companies' ? { type: fromType, id: fromId } : { type: toType, id: toId };
+    const company = toType === 'companies' ? toId : fromId;
+    let demoted: string | undefined;
+    if (primary)
+      for (const [otherCompany, other] of this.side(record.type, record.id, 'companies'))
+        if (other.primary && otherCompany !== company) {
+          other.primary = false;
+          demoted = otherCompany;
+        }
+    edge.primary = primary;
+    return { changed: true, record, ...(demoted === undefined ? {} : { demoted }) };
+  }
+
   /** Ids of `toType` records associated with a record, in the order the associations were made. */
   idsOf(type: CrmObjectType, id: string, toType: CrmObjectType): string[] {
     const edges = this.byRecord.get(key(type, id))?.get(toType);

@@ -44,6 +44,8 @@ export type SandboxChange =
       toObjectType: CrmObjectType;
       toObjectId: string;
       associationRemoved: boolean;
+      /** The change is to the "Primary" label (the association itself may stay): HubSpot's `isPrimaryAssociation`. */
+      primary?: boolean;
       occurredAt: number;
       source: ChangeSource;
     }

@@ -323,6 +323,31 @@ export class PortalStore {
     return true;
   }
 
+  /**
+   * Brings a record back from the recycle bin (a user's restore in HubSpot's UI; HubSpot's API has no
+   * restore): live again under its id with its values, history and associations, none of which the
+   * deletion touched; emits restore. A contact whose email another live contact now has can't be
+   * restored (HubSpot's "Restore deleted records" help) and gives 'email-taken'. Unverified: that the
+   * record comes back as it was, its `updatedAt` and last-modified date those from before its deletion
+   * (no property changes, and HubSpot documents no new payload fields for restore events), so neither
+   * the last-modified search nor the "never older" rule can be relied on to bring it back.
+   */
+  restore(type: CrmObjectType, id: string, source: ChangeSource): 'restored' | 'not-archived' | 'email-taken' {
+    const object = this.tables[type].byId.get(id);
+    if (!object?.archived) return 'not-archived';
+    const email = type === 'contacts' ? object.properties.get('email')?.trim().toLowerCase() : undefined;
+    if (email && this.emailIndex.has(email) && this.emailIndex.get(email) !== object.id) return 'email-taken';
+    const at = this.clock.now();
+    object.archived = false;
+    delete object.archivedAt;
+    const lastModified = Date.parse(object.properties.get(LAST_MODIFIED_PROPERTY[type]) ?? '');
+    object.updatedAt = Number.isNaN(lastModified) ? object.updatedAt : lastModified;
+    if (type === 'contacts') this.indexEmail(object);
+    this.touch(type);
+    this.emit({ kind: 'restore', objectType: type, objectId: object.id, occurredAt: at, source });
+    return 'restored';
+  }
+
   /** Associates two records (if not already); emits associationChange. */
   associate(
     fromType: CrmObjectType,
@@ -343,6 +368,51 @@ export class PortalStore {
       toObjectId: toId,
       associationRemoved: false,
       occurredAt: this.clock.now(),
+      source,
+    });
+    return true;
+  }
+
+  /**
+   * Sets or clears the "Primary" label of an existing association between a record and a company (the
+   * association stays either way); a record's previous primary company loses the label. Emits an
+   * associationChange per edge whose label changed, flagged `primary`, with `associationRemoved` when
+   * the label went. Returns whether anything changed.
+   */
+  labelPrimary(
+    fromType: CrmObjectType,
+    fromId: string,
+    toType: CrmObjectType,
+    toId: string,
+    primary: boolean,
+    source: ChangeSource,
+  ): boolean {
+    const result = this.associations.setPrimary(fromType, fromId, toType, toId, primary);
+    if (!result.changed) return false;
+    this.touch(fromType);
+    this.touch(toType);
+    const occurredAt = this.clock.now();
+    if (result.demoted !== undefined && result.record)
+      this.emit({
+        kind: 'associationChange',
+        fromObjectType: result.record.type,
+        fromObjectId: result.record.id,
+        toObjectType: 'companies',
+        toObjectId: result.demoted,
+        associationRemoved: true,
+        primary: true,
+        occurredAt,
+        source,
+      });
+    this.emit({
+      kind: 'associationChange',
+      fromObjectType: fromType,
+      fromObjectId: fromId,
+      toObjectType: toType,
+      toObjectId: toId,
+      associationRemoved: !primary,
+      primary: true,
+      occurredAt,
       source,
     });
     return true;

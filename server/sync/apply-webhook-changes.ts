@@ -1,8 +1,11 @@
 import { HUBSPOT_OBJECT_TYPE } from '../domain/policy/primitives.ts';
 import { archiveMirrorRecords } from '../db/repositories/mirror-archive.ts';
 import { mergeIntoSurvivors } from '../db/repositories/mirror-merges.ts';
+import { archivedAmong } from '../db/repositories/mirror-recycle-bin.ts';
 import { deleteContactData } from '../install/delete-contact.ts';
 import type { ApplyObjectChanges, ObjectChanges } from '../webhooks/object-changes.ts';
+import { associationReadsOf } from './association-changes.ts';
+import { readAssociations, replaceAssociations } from './associations.ts';
 import type { HubSpotCaller } from './hubspot-caller.ts';
 import type { MirrorType } from './mirror-types.ts';
 import { definitionsForSync } from './portal-definitions.ts';
@@ -16,9 +19,14 @@ const TYPE: Record<ObjectChanges['object'], MirrorType> = HUBSPOT_OBJECT_TYPE;
  * - `contact.privacyDeletion`: the contact's rows and everything derived from them go at once (GDPR);
  * - a deletion archives the record; a merge folds the merged records into the survivor (HubSpot's
  *   `newObjectId`, a new record since its 2024 merge change, else the primary) and re-reads it;
- * - anything else (creation, property change, association change, restore) re-reads the record as
- *   HubSpot has it now, with its history and associations, one batch per type however many events
- *   it had. A re-read never replaces a newer version, so events applied out of order do no harm.
+ * - association changes alone re-read the changed record's associations with the partner type the
+ *   event names (association-changes.ts): additions and removals, labelled or not, as HubSpot lists
+ *   them now;
+ * - anything else (creation, property change, restore) re-reads the record as HubSpot has it now,
+ *   with its history and associations, one batch per type however many events it had. A re-read never
+ *   replaces a newer version, so events applied out of order do no harm; but a record the mirror holds
+ *   as deleted that HubSpot answers is live again (restored from the recycle bin), and comes back even
+ *   though a restore gives it back with its old last-modified date.
  */
 export function applyWebhookChanges(deps: { clientFor: (portalId: number) => HubSpotCaller }): ApplyObjectChanges {
   return async (portalId, changes, { db, log }) => {
@@ -50,14 +58,24 @@ export function applyWebhookChanges(deps: { clientFor: (portalId: number) => Hub
         }
         continue;
       }
+      if (change.kinds.every((kind) => kind === 'associationChange')) continue; // associationReadsOf
       (reread.get(type) ?? reread.set(type, new Set()).get(type)!).add(String(change.objectId));
     }
-    if (reread.size === 0) return;
-    const wanted = syncPropertiesOf(await definitionsForSync(db, portalId));
+    const associationReads = associationReadsOf(changes, reread);
+    if (reread.size === 0 && associationReads.length === 0) return;
     const client = deps.clientFor(portalId);
-    for (const [type, ids] of reread) {
-      const fresh = await fetchFresh(client, type, [...ids], wanted[type]);
-      await storeFresh(db, portalId, fresh);
+    if (reread.size > 0) {
+      const wanted = syncPropertiesOf(await definitionsForSync(db, portalId));
+      for (const [type, ids] of reread) {
+        // Seen archived before the read: answered live, they were restored (storeFresh).
+        const archived = await archivedAmong(db, portalId, type, [...ids].map(Number));
+        const fresh = await fetchFresh(client, type, [...ids], wanted[type]);
+        await storeFresh(db, portalId, fresh, archived);
+      }
+    }
+    for (const { from, to, ids } of associationReads) {
+      const rows = await readAssociations({ client }, from, to, ids);
+      await replaceAssociations(db, portalId, from, to, { ids, rows });
     }
   };
 }

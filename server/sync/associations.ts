@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { withTransaction } from '../db/pool.ts';
+import { withTransaction, type Queryable } from '../db/pool.ts';
 import {
   deleteAssociationsOf,
   insertAssociations,
@@ -43,25 +43,55 @@ export async function syncAssociationPair(run: SyncRunContext, pair: readonly [M
   let lastId = resumed ? Number(resumed[2]) : 0;
   while (!cursor.done) {
     throwIfStopped(run);
-    const ids = await mirrorIdsAfter(run.db, run.portalId, from, lastId, ASSOCIATION_BATCH);
-    const rows = ids.length > 0 ? await readAssociations(run, from, to, ids) : [];
-    if (ids.length > 0) lastId = ids[ids.length - 1]!;
-    const next = { runId: run.runId, after: `${from}:${lastId}`, done: ids.length < ASSOCIATION_BATCH };
+    const batch = await readAssociationBatchAfter(run, from, to, lastId);
+    lastId = batch.lastId;
+    const next = { runId: run.runId, after: `${from}:${lastId}`, done: batch.done };
     await withTransaction(run.db, async (tx) => {
-      await deleteAssociationsOf(tx, run.portalId, from, ids, to);
-      await insertAssociations(tx, run.portalId, rows);
+      await replaceAssociations(tx, run.portalId, from, to, batch);
       await saveCursor(tx, run.portalId, stream, next);
     });
     cursor = next;
   }
 }
 
-async function smallerSide(run: SyncRunContext, a: MirrorType, b: MirrorType): Promise<MirrorType> {
+/** The side of a pair with fewer live records in the mirror: reading from it takes the fewest calls. */
+export async function smallerSide(run: SyncRunContext, a: MirrorType, b: MirrorType): Promise<MirrorType> {
   const [na, nb] = await Promise.all([
     countMirrorRecords(run.db, run.portalId, a),
     countMirrorRecords(run.db, run.portalId, b),
   ]);
   return nb < na ? b : a;
+}
+
+/** One batch of a walk over a type's live mirror ids: the ids, their associations, and where to go on. */
+export type AssociationBatch = { ids: number[]; rows: AssociationRow[]; lastId: number; done: boolean };
+
+/** The associations of the next 1,000 live mirror ids of `from` after `afterId`, with `to` (one call). */
+export async function readAssociationBatchAfter(
+  run: SyncRunContext,
+  from: MirrorType,
+  to: MirrorType,
+  afterId: number,
+): Promise<AssociationBatch> {
+  const ids = await mirrorIdsAfter(run.db, run.portalId, from, afterId, ASSOCIATION_BATCH);
+  const rows = ids.length > 0 ? await readAssociations(run, from, to, ids) : [];
+  return { ids, rows, lastId: ids.at(-1) ?? afterId, done: ids.length < ASSOCIATION_BATCH };
+}
+
+/**
+ * Replaces the associations of `ids` (of `from`) with `to` by what HubSpot answered (call inside the
+ * caller's transaction): removed ones disappear, new ones appear, whatever labels they carry (the
+ * mirror keeps the pair, not its labels).
+ */
+export async function replaceAssociations(
+  tx: Queryable,
+  portalId: number,
+  from: MirrorType,
+  to: MirrorType,
+  read: { ids: readonly number[]; rows: readonly AssociationRow[] },
+): Promise<void> {
+  await deleteAssociationsOf(tx, portalId, from, read.ids, to);
+  await insertAssociations(tx, portalId, read.rows);
 }
 
 /** All associations of `ids`, 1,000 ids a call, following per-record paging (a record with very many). */

@@ -51,7 +51,7 @@ export async function runFullSync(deps: FullSyncDeps, portalId: number): Promise
   try {
     const wanted = syncPropertiesOf(await definitionsForSync(deps.db, portalId));
     for (const type of SYNC_ORDER) await syncObjectPages(context, type, wanted[type]);
-    for (const type of SYNC_ORDER) await syncArchivedRecords(context, type);
+    for (const type of SYNC_ORDER) await syncArchivedRecords(context, type, wanted[type]);
     for (const pair of ASSOCIATION_PAIRS) await syncAssociationPair(context, pair);
     await syncOwners(context);
     await syncPipelines(context);

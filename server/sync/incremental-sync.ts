@@ -7,9 +7,10 @@ import { ASSOCIATION_BATCH } from './associations.ts';
 import { LAST_MODIFIED, SEARCH_RESULT_CEILING, searchModified, type SearchPage } from './changed-records.ts';
 import type { FullSyncDeps } from './full-sync.ts';
 import type { HubSpotRecord } from './hubspot-record.ts';
-import { SYNC_ORDER, isStagedType, type MirrorType } from './mirror-types.ts';
+import { ASSOCIATION_PAIRS, SYNC_ORDER, isStagedType, type MirrorType } from './mirror-types.ts';
 import { syncNewEvents } from './events.ts';
 import { ARCHIVED_PASS_EVERY_MS, archivedPassIfDue } from './incremental-archived.ts';
+import { ASSOCIATION_PASS_EVERY_MS, associationPassIfDue } from './incremental-associations.ts';
 import { definitionsForSync } from './portal-definitions.ts';
 import { REFERENCE_REFRESH_MS, ReferenceCheck, refreshReferenceData } from './reference-data.ts';
 import { fetchFresh, storeFresh } from './refresh-records.ts';
@@ -36,11 +37,12 @@ type IncrementalCursor = z.infer<typeof IncrementalCursor>;
 
 export type IncrementalSyncOutcome = { runId: number; status: 'succeeded' | 'skipped' };
 
-/** How often the listings without a change query are read again (tests shorten them). */
-export type IncrementalCadence = { referenceRefreshMs: number; archivedPassMs: number };
+/** How often what has no change query is read again (tests shorten it). */
+export type IncrementalCadence = { referenceRefreshMs: number; archivedPassMs: number; associationPassMs: number };
 export const DEFAULT_CADENCE: IncrementalCadence = {
   referenceRefreshMs: REFERENCE_REFRESH_MS,
   archivedPassMs: ARCHIVED_PASS_EVERY_MS,
+  associationPassMs: ASSOCIATION_PASS_EVERY_MS,
 };
 
 export type IncrementalSyncDeps = FullSyncDeps & { cadence?: IncrementalCadence };
@@ -52,8 +54,12 @@ export type IncrementalSyncDeps = FullSyncDeps & { cadence?: IncrementalCadence 
  *   history and associations read again in batches, each page committed with its checkpoint; survivors
  *   of merges fold the records they absorbed;
  * - contacts' events that occurred since the last run (one call when there are none);
- * - owners and pipelines when a changed record names one the mirror doesn't know, or hourly;
- * - each type's recycle bin (deletions), hourly: see ARCHIVED_PASS_EVERY_MS.
+ * - owners (active and deactivated) and pipelines when a changed record names one the mirror doesn't
+ *   know, or hourly;
+ * - each type's recycle bin (deletions; records that left it are looked up: restored or purged),
+ *   hourly: see ARCHIVED_PASS_EVERY_MS;
+ * - every association again, daily (changes that moved no last-modified date and came by no
+ *   webhook): see ASSOCIATION_PASS_EVERY_MS.
  * Needs a finished full sync as its baseline; until then (or while a new full sync runs) it does nothing.
  */
 export async function runIncrementalSync(deps: IncrementalSyncDeps, portalId: number): Promise<IncrementalSyncOutcome> {
@@ -81,7 +87,9 @@ export async function runIncrementalSync(deps: IncrementalSyncDeps, portalId: nu
     const since = { baselineMs: full.startedAt.getTime(), nowMs };
     await refreshReferenceData(context, references, { ...since, everyMs: cadence.referenceRefreshMs });
     for (const type of SYNC_ORDER)
-      await archivedPassIfDue(context, type, { ...since, everyMs: cadence.archivedPassMs });
+      await archivedPassIfDue(context, type, wanted[type], { ...since, everyMs: cadence.archivedPassMs });
+    for (const pair of ASSOCIATION_PAIRS)
+      await associationPassIfDue(context, pair, { ...since, everyMs: cadence.associationPassMs });
     status = 'succeeded';
   } catch (error) {
     errorMessage = error instanceof Error ? error.message : String(error);

@@ -10,10 +10,11 @@ import type { SyncRunContext } from './sync-run-context.ts';
 
 /**
  * Owners and pipelines have no "changed since" query: reading them is a whole listing (one owners page
- * per 500, one call per pipeline type), whatever changed. The incremental sync reads them again only
- * when a changed record names an owner, pipeline or stage the mirror doesn't know (a new user, a new
- * stage: seen at once), or when the last read is older than this (a renamed stage, an owner's new
- * email: seen within the hour).
+ * per 500 active and per 500 deactivated owners, one call per pipeline type), whatever changed. The
+ * incremental sync reads them again only when a changed record names an owner, pipeline or stage the
+ * mirror doesn't know (a new user, a new stage: seen at once), or when the last read is older than this
+ * (a renamed stage, an owner's new email, a user deactivated: seen within the hour). Deactivated owners
+ * are known too, so records still owned by one don't make every run read the owners again.
  */
 export const REFERENCE_REFRESH_MS = 60 * 60_000;
 

@@ -2,6 +2,7 @@ import type { Queryable } from '../db/pool.ts';
 import { deleteAssociationsOf, insertAssociations } from '../db/repositories/mirror-associations.ts';
 import { mergeIntoSurvivors } from '../db/repositories/mirror-merges.ts';
 import { upsertMirrorRecords } from '../db/repositories/mirror-objects.ts';
+import { reviveArchived, type ArchivedRow } from '../db/repositories/mirror-recycle-bin.ts';
 import { deleteStageEventsOf, insertStageEvents } from '../db/repositories/mirror-stage-events.ts';
 import { readAssociations } from './associations.ts';
 import { readWithHistory } from './changed-records.ts';
@@ -51,9 +52,27 @@ export async function fetchFresh(
  * Stores fresh records in the mirror (call inside the caller's transaction): a record only replaces an
  * older version, its stage events are rebuilt from the history it came with, records it absorbed in a
  * merge fold into it, and its associations with each partner type are replaced. Returns the ids written.
+ *
+ * `archivedBefore`: rows the caller saw archived (deleted) before it read `fresh` by id. HubSpot
+ * answering one of them live means it was restored since, whatever its `updatedAt` says (a restore
+ * gives the record back as it was, older than the departure the mirror recorded): it is stored, live,
+ * unless something archived it again after it was seen.
  */
-export async function storeFresh(tx: Queryable, portalId: number, fresh: FreshRecords): Promise<number[]> {
+export async function storeFresh(
+  tx: Queryable,
+  portalId: number,
+  fresh: FreshRecords,
+  archivedBefore: readonly ArchivedRow[] = [],
+): Promise<number[]> {
   const { type, records, history } = fresh;
+  if (archivedBefore.length > 0) {
+    const seen = new Map(archivedBefore.map((row) => [row.id, row.seen]));
+    const revivals = records.flatMap((r) => {
+      const at = seen.get(Number(r.id));
+      return at === undefined ? [] : [{ id: Number(r.id), seen: at, updatedAt: r.updatedAt.toISOString() }];
+    });
+    await reviveArchived(tx, portalId, type, revivals);
+  }
   const written = await upsertMirrorRecords(tx, portalId, type, records.map(toMirrorRecord));
   if (isStagedType(type) && history.length > 0) {
     const stored = new Set(written);

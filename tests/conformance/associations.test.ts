@@ -71,4 +71,67 @@ describe('associations v4, through the SDK', () => {
       expect(back.results.map((r) => String(r.toObjectId))).toContain(a.from.id);
     }
   });
+
+  it('labelled associations: "Primary" moves between companies, its removal keeps the association', async () => {
+    const fixture = demoFixtureJson();
+    const client = clientFor(sandbox);
+    const link = fixture.associations!.find((a) => a.from.type === 'contacts' && a.to.type === 'companies')!;
+    const contact = link.from.id;
+    const previous = link.to.id;
+    const other = fixture.objects!.companies!.map((c) => c.id).find((id) => id !== previous)!;
+    const typesOf = async () =>
+      Object.fromEntries(
+        (await client.crm.associations.v4.basicApi.getPage('contacts', contact, 'companies')).results.map((r) => [
+          String(r.toObjectId),
+          r.associationTypes.map((t) => t.typeId),
+        ]),
+      );
+    const events: unknown[] = [];
+    const stop = sandbox.onChange((change) => {
+      if (change.kind === 'associationChange') events.push(change);
+    });
+
+    const created = await client.crm.associations.v4.basicApi.create('contacts', contact, 'companies', other, [
+      { associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 1 },
+    ]);
+    expect(created).toMatchObject({
+      fromObjectTypeId: '0-1',
+      fromObjectId: contact,
+      toObjectTypeId: '0-2',
+      toObjectId: other,
+      labels: ['Primary'],
+    });
+    expect(await typesOf()).toEqual({ [previous]: [279], [other]: [1, 279] });
+
+    // Removing the label leaves the association; removing the unlabeled type removes it whole.
+    const remove = (typeId: number) =>
+      client.crm.associations.v4.batchApi.archiveLabels('contacts', 'companies', {
+        inputs: [
+          {
+            _from: { id: contact },
+            to: { id: other },
+            types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: typeId }],
+          },
+        ],
+      });
+    await remove(1);
+    expect(await typesOf()).toEqual({ [previous]: [279], [other]: [279] });
+    await remove(279);
+    expect(await typesOf()).toEqual({ [previous]: [279] });
+    stop();
+    expect(events).toMatchObject([
+      { fromObjectId: contact, toObjectId: other, associationRemoved: false },
+      { fromObjectId: contact, toObjectId: previous, associationRemoved: true, primary: true },
+      { fromObjectId: contact, toObjectId: other, associationRemoved: false, primary: true },
+      { fromObjectId: contact, toObjectId: other, associationRemoved: true, primary: true },
+      { fromObjectId: contact, toObjectId: other, associationRemoved: true },
+    ]);
+
+    const custom = await failure(
+      client.crm.associations.v4.basicApi.create('contacts', contact, 'companies', other, [
+        { associationCategory: 'USER_DEFINED' as never, associationTypeId: 9999 },
+      ]),
+    );
+    expect(custom.code).toBe(400);
+  });
 });

@@ -130,6 +130,28 @@ describe('pipelines, properties, owners, events, through the SDK', () => {
     expect(byEmail.results.map((o) => o.id)).toEqual([fixture.owners![1]!.id]);
   });
 
+  it('owners: a deactivated user is listed only with archived=true, without userId', async () => {
+    const client = clientFor(sandbox);
+    const put = await fetch(`${sandbox.url}/__sandbox/owners/599`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'gone@example.com', firstName: 'Gone', userId: 9599, archived: true }),
+    });
+    expect(put.status).toBe(200);
+    const active = await client.crm.owners.ownersApi.getPage(undefined, undefined, 500);
+    expect(active.results.map((o) => o.id)).not.toContain('599');
+    expect(active.results.every((o) => o.archived === false && typeof o.userId === 'number')).toBe(true);
+
+    const archived = await client.crm.owners.ownersApi.getPage(undefined, undefined, 500, true);
+    expect(archived.results.map((o) => o.id)).toEqual(['599']);
+    const [gone] = archived.results;
+    expect(gone).toMatchObject({ archived: true, email: 'gone@example.com', userIdIncludingInactive: 9599 });
+    expect(gone!.userId).toBeUndefined();
+    // By id: found only when archived=true is asked for, as the listing.
+    expect((await failure(client.crm.owners.ownersApi.getById(599))).code).toBe(404);
+    expect((await client.crm.owners.ownersApi.getById(599, 'id', true)).archived).toBe(true);
+  });
+
   it('events: by object, type and time, paged', async () => {
     const client = clientFor(sandbox);
     const fixture = demoFixtureJson();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../server/sandbox/server.ts';
-import { clientFor, demoFixtureJson, startDemo } from './helpers.ts';
+import { clientFor, demoFixtureJson, failure, startDemo } from './helpers.ts';
 
 /**
  * What the sync relies on to see deletions, merges and new events, through the real SDK: the recycle
@@ -70,6 +70,46 @@ describe('the recycle bin, through the SDK', () => {
       inputs: [{ id: link.to.id }],
     });
     expect(fromDeleted.results).toEqual([]);
+  });
+
+  it('a restore brings the record back as it was, with its associations, and sends contact.restore', async () => {
+    const client = clientFor(sandbox);
+    const changes: string[] = [];
+    const stop = sandbox.onChange((change) =>
+      changes.push(`${change.kind}:${'objectId' in change ? change.objectId : ''}`),
+    );
+    const link = fixture.associations!.filter((a) => a.from.type === 'contacts' && a.to.type === 'deals').at(-1)!;
+    const id = link.from.id;
+    expect(DELETED_CONTACTS).not.toContain(id);
+    const before = await client.crm.contacts.basicApi.getById(id, ['email', 'lastmodifieddate'], ['lifecyclestage']);
+    await control(`/objects/contacts/${id}`, { method: 'DELETE' });
+    expect((await failure(client.crm.contacts.basicApi.getById(id))).code).toBe(404);
+
+    await control(`/objects/contacts/${id}/restore`, { method: 'POST', body: '{}' });
+    stop();
+    expect(changes).toEqual([`deletion:${id}`, `restore:${id}`]);
+    const after = await client.crm.contacts.basicApi.getById(id, ['email', 'lastmodifieddate'], ['lifecyclestage']);
+    expect(after.archived).toBe(false);
+    expect(after.properties).toEqual(before.properties);
+    expect(after.updatedAt).toEqual(before.updatedAt);
+    expect(after.propertiesWithHistory).toEqual(before.propertiesWithHistory);
+    const deals = await client.crm.associations.v4.basicApi.getPage('contacts', id, 'deals');
+    expect(deals.results.map((r) => String(r.toObjectId))).toContain(link.to.id);
+    const bin = await client.crm.contacts.basicApi.getPage(100, undefined, ['email'], undefined, undefined, true);
+    expect(bin.results.map((r) => r.id)).not.toContain(id);
+    // Once live again it can't be restored twice; a record never deleted can't be restored at all.
+    const again = await fetch(`${sandbox.url}/__sandbox/objects/contacts/${id}/restore`, { method: 'POST' });
+    expect(again.status).toBe(404);
+  });
+
+  it('a deleted contact whose email a live contact took can’t be restored', async () => {
+    const client = clientFor(sandbox);
+    const id = DELETED_CONTACTS[0]!;
+    const email = fixture.objects!.contacts!.find((c) => c.id === id)!.properties.email!;
+    await client.crm.contacts.basicApi.create({ properties: { email }, associations: [] });
+    const refused = await fetch(`${sandbox.url}/__sandbox/objects/contacts/${id}/restore`, { method: 'POST' });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { category: string }).category).toBe('CONFLICT');
   });
 });
 

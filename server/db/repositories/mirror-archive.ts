@@ -8,22 +8,22 @@ export type Departure = { id: number; at: string };
 // so a page read before it (a retried or reordered one) can't bring the record back: the upsert only
 // replaces a row with a version at least as new.
 const ARCHIVE: Record<MirrorTable, string> = {
-  contacts: `UPDATE contacts t SET archived = true, merged_into_id = COALESCE($4, t.merged_into_id),
+  contacts: `UPDATE contacts t SET archived = true, merged_into_id = COALESCE($4, t.merged_into_id), purged_at = NULL,
                     updated_at = GREATEST(t.updated_at, d.at)
                FROM unnest($2::bigint[], $3::timestamptz[]) AS d(id, at)
               WHERE t.portal_id = $1 AND t.id = d.id
           RETURNING t.id`,
-  companies: `UPDATE companies t SET archived = true, merged_into_id = COALESCE($4, t.merged_into_id),
+  companies: `UPDATE companies t SET archived = true, merged_into_id = COALESCE($4, t.merged_into_id), purged_at = NULL,
                      updated_at = GREATEST(t.updated_at, d.at)
                 FROM unnest($2::bigint[], $3::timestamptz[]) AS d(id, at)
                WHERE t.portal_id = $1 AND t.id = d.id
            RETURNING t.id`,
-  deals: `UPDATE deals t SET archived = true, merged_into_id = COALESCE($4, t.merged_into_id),
+  deals: `UPDATE deals t SET archived = true, merged_into_id = COALESCE($4, t.merged_into_id), purged_at = NULL,
                  updated_at = GREATEST(t.updated_at, d.at)
             FROM unnest($2::bigint[], $3::timestamptz[]) AS d(id, at)
            WHERE t.portal_id = $1 AND t.id = d.id
        RETURNING t.id`,
-  tickets: `UPDATE tickets t SET archived = true, merged_into_id = COALESCE($4, t.merged_into_id),
+  tickets: `UPDATE tickets t SET archived = true, merged_into_id = COALESCE($4, t.merged_into_id), purged_at = NULL,
                    updated_at = GREATEST(t.updated_at, d.at)
               FROM unnest($2::bigint[], $3::timestamptz[]) AS d(id, at)
              WHERE t.portal_id = $1 AND t.id = d.id

@@ -12,14 +12,15 @@ export type MirrorRecord = {
 export type MirrorTable = 'contacts' | 'companies' | 'deals' | 'tickets';
 
 // One statement per table (table names can't be parameters). A stored record is replaced only by one
-// at least as new: a retried or reordered older page never rolls a record back.
+// at least as new: a retried or reordered older page never rolls a record back. A version of the record
+// means HubSpot has it, so it is not purged (migration 0016).
 const UPSERT: Record<MirrorTable, string> = {
   contacts: `INSERT INTO contacts (portal_id, id, properties, created_at, updated_at, archived)
      SELECT $1, r.id, r.properties, r."createdAt", r."updatedAt", r.archived
        FROM jsonb_to_recordset($2::jsonb) AS r(id bigint, properties jsonb, "createdAt" timestamptz, "updatedAt" timestamptz, archived boolean)
      ON CONFLICT (portal_id, id) DO UPDATE
        SET properties = EXCLUDED.properties, created_at = EXCLUDED.created_at,
-           updated_at = EXCLUDED.updated_at, archived = EXCLUDED.archived
+           updated_at = EXCLUDED.updated_at, archived = EXCLUDED.archived, purged_at = NULL
        WHERE contacts.updated_at <= EXCLUDED.updated_at
      RETURNING id`,
   companies: `INSERT INTO companies (portal_id, id, properties, created_at, updated_at, archived)
@@ -27,7 +28,7 @@ const UPSERT: Record<MirrorTable, string> = {
        FROM jsonb_to_recordset($2::jsonb) AS r(id bigint, properties jsonb, "createdAt" timestamptz, "updatedAt" timestamptz, archived boolean)
      ON CONFLICT (portal_id, id) DO UPDATE
        SET properties = EXCLUDED.properties, created_at = EXCLUDED.created_at,
-           updated_at = EXCLUDED.updated_at, archived = EXCLUDED.archived
+           updated_at = EXCLUDED.updated_at, archived = EXCLUDED.archived, purged_at = NULL
        WHERE companies.updated_at <= EXCLUDED.updated_at
      RETURNING id`,
   deals: `INSERT INTO deals (portal_id, id, properties, created_at, updated_at, archived)
@@ -35,7 +36,7 @@ const UPSERT: Record<MirrorTable, string> = {
        FROM jsonb_to_recordset($2::jsonb) AS r(id bigint, properties jsonb, "createdAt" timestamptz, "updatedAt" timestamptz, archived boolean)
      ON CONFLICT (portal_id, id) DO UPDATE
        SET properties = EXCLUDED.properties, created_at = EXCLUDED.created_at,
-           updated_at = EXCLUDED.updated_at, archived = EXCLUDED.archived
+           updated_at = EXCLUDED.updated_at, archived = EXCLUDED.archived, purged_at = NULL
        WHERE deals.updated_at <= EXCLUDED.updated_at
      RETURNING id`,
   tickets: `INSERT INTO tickets (portal_id, id, properties, created_at, updated_at, archived)
@@ -43,7 +44,7 @@ const UPSERT: Record<MirrorTable, string> = {
        FROM jsonb_to_recordset($2::jsonb) AS r(id bigint, properties jsonb, "createdAt" timestamptz, "updatedAt" timestamptz, archived boolean)
      ON CONFLICT (portal_id, id) DO UPDATE
        SET properties = EXCLUDED.properties, created_at = EXCLUDED.created_at,
-           updated_at = EXCLUDED.updated_at, archived = EXCLUDED.archived
+           updated_at = EXCLUDED.updated_at, archived = EXCLUDED.archived, purged_at = NULL
        WHERE tickets.updated_at <= EXCLUDED.updated_at
      RETURNING id`,
 };

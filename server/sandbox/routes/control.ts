@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import type { SandboxContext } from '../context.ts';
 import { z } from 'zod';
 import type { ChangeSource, CrmObjectType, SandboxChange } from '../contracts.ts';
-import { notFound, validationError } from '../errors.ts';
+import { errorBody, HubSpotError, notFound, validationError } from '../errors.ts';
 import { exportFixtureJson } from '../export.ts';
 import { FixtureEventSchema, FixtureOwnerSchema, FixturePipelineSchema } from '../fixture.ts';
 import type { WriteFilter, WriteKind } from '../writes.ts';
@@ -13,7 +13,7 @@ import { checkProperties, invalidProperties } from './writes-validation.ts';
 /**
  * The sandbox's own control API under /__sandbox/ (not HubSpot's): for tests in other processes and the
  * demo. State export, the write log, recent changes, the clock, token controls, simulated users' edits,
- * bulk edits, merges and deletions, new events, owners and pipelines, and whatever extra controls the limits/faults/webhooks modules mount (`extra`).
+ * bulk edits, merges, deletions and restores, new events, owners and pipelines, and whatever extra controls the limits/faults/webhooks modules mount (`extra`).
  */
 export type ControlOptions = {
   changes: () => SandboxChange[];
@@ -171,6 +171,17 @@ export function controlRoutes(ctx: SandboxContext, options: ControlOptions): Rou
     if (!object || object.archived) throw notFound();
     store.archive(type, object.id, userSource({}));
     res.status(204).end();
+  });
+
+  // A user's restore from the recycle bin in HubSpot's UI (HubSpot's API has none): the record comes
+  // back under its id with its history and associations.
+  router.post('/objects/:type/:id/restore', (req, res) => {
+    const type: CrmObjectType = objectType(req.params.type);
+    const outcome = store.restore(type, req.params.id, userSource(objectBody(req.body ?? {})));
+    if (outcome === 'not-archived') throw notFound(`no ${type} with id ${req.params.id} in the recycle bin`);
+    if (outcome === 'email-taken')
+      throw new HubSpotError(409, errorBody('CONFLICT', 'Another live contact has this email: it cannot be restored'));
+    res.json({ id: req.params.id, restored: true });
   });
 
   // Events happening (page views, form submissions…), listed by the events API from then on.

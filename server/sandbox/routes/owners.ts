@@ -8,6 +8,9 @@ import { boolParam, intParam, stringParam } from './params.ts';
 /**
  * Owners v3: paged (default 100, at most 500 a page), filterable by email. Fields the fixture leaves out:
  * `type` PERSON, `userId` the owner id as a number, created/updated at the fixture's `now`.
+ * `archived` (default false) lists either the active owners or, with `true`, only the archived ones
+ * (users deactivated in the portal): HubSpot's default listing leaves them out. An archived owner has
+ * no `userId`, only `userIdIncludingInactive` (as HubSpot answers: hubspot-api-python#314, airbyte#55818).
  */
 export const OWNER_LIMITS = { defaultLimit: 100, maxLimit: 500 };
 const SCOPES = ['crm.objects.owners.read'];
@@ -23,7 +26,7 @@ export function ownerRoutes(ctx: SandboxContext): Router {
       type: o.type ?? 'PERSON',
       ...(o.firstName === undefined ? {} : { firstName: o.firstName }),
       ...(o.lastName === undefined ? {} : { lastName: o.lastName }),
-      userId,
+      ...(o.archived ? {} : { userId }),
       userIdIncludingInactive: userId,
       createdAt: o.createdAt ?? now,
       updatedAt: o.updatedAt ?? now,

@@ -237,8 +237,9 @@ export function eventsFor(
               fromObjectId: numericId(aId),
               toObjectId: numericId(bId),
               associationRemoved: change.associationRemoved,
-              // The contract carries no primary flag; HubSpot sets it for a primary company association.
-              isPrimaryAssociation: false,
+              // Set for a change of the "Primary" company label (unverified: HubSpot's payload for a
+              // label change; only the field names are documented).
+              isPrimaryAssociation: change.primary ?? false,
             }),
           );
         }

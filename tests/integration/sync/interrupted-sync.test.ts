@@ -41,7 +41,7 @@ describe('a full sync interrupted anywhere', () => {
   const minimum = minimumCalls(countsOf(fixture));
 
   // Calls 1–3 are contacts pages, 4–6 companies, deals and tickets, 7–10 the recycle bins, 11–14
-  // association batches, 15 owners, 16–17 pipelines, 18 events.
+  // association batches, 15 active owners, 16 deactivated owners, 17–18 pipelines, 19 events.
   for (const [dieAt, when] of [
     [3, 'before'],
     [3, 'after'],
@@ -50,7 +50,8 @@ describe('a full sync interrupted anywhere', () => {
     [10, 'after'],
     [12, 'after'],
     [15, 'after'],
-    [18, 'after'],
+    [16, 'before'],
+    [19, 'after'],
   ] as const) {
     it(`resumes after dying ${when} call ${dieAt}: same rows, no duplicate, committed pages not read again`, async () => {
       const real = portal.deps(db.pool);
@@ -83,6 +84,8 @@ describe('a full sync interrupted anywhere', () => {
     const cursors = await db.pool.query(`SELECT stream, cursor FROM sync_checkpoints WHERE portal_id = $1`, [
       portal.portalId,
     ]);
+    // Per type: records and recycle bin; per pair: associations; owners (both listings), pipelines
+    // (deals, tickets), events.
     expect(cursors.rows.length).toBe(4 + 4 + 4 + 1 + 2 + 1);
     for (const row of cursors.rows)
       expect(row.cursor, row.stream).toMatchObject({ runId: last.rows[0].id, done: true });

@@ -89,6 +89,50 @@ describe('portal store', () => {
     expect(changes.map((c) => c.kind)).toEqual(['creation', 'propertyChange', 'associationChange', 'deletion']);
   });
 
+  it('restores a deleted record as it was, email, associations and dates included', () => {
+    const { store, changes } = setup();
+    const before = store.get('contacts', '101')!;
+    const updatedAt = before.updatedAt;
+    expect(store.restore('contacts', '101', APP)).toBe('not-archived');
+    store.archive('contacts', '101', APP);
+    expect(store.findContactByEmail('eli@example.com')).toBeUndefined();
+    expect(store.restore('contacts', '101', APP)).toBe('restored');
+    const after = store.get('contacts', '101')!;
+    expect(after).toMatchObject({ archived: false, updatedAt });
+    expect(after.archivedAt).toBeUndefined();
+    expect(after.properties.get('lastmodifieddate')).toBe(new Date(updatedAt).toISOString());
+    expect(store.findContactByEmail('eli@example.com')!.id).toBe('101');
+    expect(store.associations.idsOf('contacts', '101', 'deals')).toEqual(['301']);
+    expect(changes.map((c) => c.kind)).toEqual(['deletion', 'restore']);
+    // Not while another live contact has its email.
+    store.archive('contacts', '101', APP);
+    store.create('contacts', { email: 'eli@example.com' }, APP);
+    expect(store.restore('contacts', '101', APP)).toBe('email-taken');
+    expect(store.get('contacts', '101')!.archived).toBe(true);
+  });
+
+  it('moves the "Primary" company label, and clears it without removing the association', () => {
+    const { store, changes } = setup();
+    const other = store.create('companies', { name: 'Globex' }, APP);
+    store.associate('contacts', '101', 'companies', other.id, APP);
+    const typeIds = (company: string) =>
+      store.associations.typesOf('contacts', '101', 'companies', company).map((t) => t.typeId);
+    expect([typeIds('201'), typeIds(other.id)]).toEqual([[1, 279], [279]]);
+    changes.length = 0;
+    expect(store.labelPrimary('contacts', '101', 'companies', other.id, true, APP)).toBe(true);
+    expect([typeIds('201'), typeIds(other.id)]).toEqual([[279], [1, 279]]);
+    expect(store.labelPrimary('contacts', '101', 'companies', other.id, true, APP)).toBe(false);
+    expect(store.labelPrimary('companies', other.id, 'contacts', '101', false, APP)).toBe(true);
+    expect([typeIds('201'), typeIds(other.id)]).toEqual([[279], [279]]);
+    expect(changes).toMatchObject([
+      { kind: 'associationChange', toObjectId: '201', associationRemoved: true, primary: true },
+      { kind: 'associationChange', toObjectId: other.id, associationRemoved: false, primary: true },
+      { kind: 'associationChange', fromObjectId: other.id, toObjectId: '101', associationRemoved: true, primary: true },
+    ]);
+    // Only a record–company edge has the label.
+    expect(store.labelPrimary('contacts', '101', 'deals', '301', true, APP)).toBe(false);
+  });
+
   it('pages by id with a cursor, skipping archived records', () => {
     const { store } = setup();
     store.archive('contacts', '101', APP);

@@ -23,13 +23,17 @@ export function sandboxControl(sandbox: Sandbox) {
     editMany: (type: Type, inputs: { id: string; properties: Record<string, string> }[]) =>
       call<{ inputs: number; changed: number }>('POST', `/objects/${type}/batch`, { inputs }),
     remove: (type: Type, id: string) => call<void>('DELETE', `/objects/${type}/${id}`),
+    /** A user's restore from the recycle bin. */
+    restore: (type: Type, id: string) =>
+      call<{ id: string; restored: boolean }>('POST', `/objects/${type}/${id}/restore`, {}),
     merge: (type: Type, primaryObjectId: string, objectIdToMerge: string) =>
       call<{ id: string; mergedObjectIds: string[] }>('POST', `/objects/${type}/merge`, {
         primaryObjectId,
         objectIdToMerge,
       }),
     addEvents: (events: unknown[]) => call<{ added: number }>('POST', '/events', { events }),
-    putOwner: (owner: { id: string; email: string; firstName?: string; lastName?: string }) =>
+    /** A user added or changed in the portal's settings; `archived: true` is a deactivated user. */
+    putOwner: (owner: { id: string; email: string; firstName?: string; lastName?: string; archived?: boolean }) =>
       call<unknown>('PUT', `/owners/${owner.id}`, owner),
     putPipeline: (type: 'deals' | 'tickets', pipeline: { id: string; [key: string]: unknown }) =>
       call<unknown>('PUT', `/pipelines/${type}/${pipeline.id}`, pipeline),

@@ -15,6 +15,8 @@ export type FixtureCounts = {
   /** Records in the recycle bin, all types. */
   archived: { contacts: number; companies: number; deals: number; tickets: number };
   owners: number;
+  /** Owners whose user was deactivated (HubSpot lists them only with `archived=true`). */
+  archivedOwners: number;
   contactEvents: number;
 };
 
@@ -33,6 +35,7 @@ export function countsOf(fixture: Fixture): FixtureCounts {
       tickets: archived('tickets'),
     },
     owners: fixture.owners.filter((o) => !o.archived).length,
+    archivedOwners: fixture.owners.filter((o) => o.archived).length,
     contactEvents: fixture.events.filter((e) => e.objectType === 'contacts').length,
   };
 }
@@ -41,7 +44,7 @@ export function countsOf(fixture: Fixture): FixtureCounts {
  * The fewest calls a full sync can make for the data: list pages (50 a page with stage history:
  * contacts, deals, tickets; 100 for companies), recycle-bin pages of 100 per type, association batches
  * of 1,000 ids from the smaller side of each pair, one pipelines call per object type, owner pages of
- * 500, event pages of 1,000.
+ * 500 (active and deactivated owners are two listings), event pages of 1,000.
  */
 export function minimumCalls(c: FixtureCounts): number {
   const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
@@ -53,7 +56,8 @@ export function minimumCalls(c: FixtureCounts): number {
     batches(c.contacts, c.deals) +
     batches(c.deals, c.tickets) +
     batches(c.deals, c.companies);
-  return objects + recycleBin + associations + 2 + pages(c.owners, 500) + pages(c.contactEvents, 1_000);
+  const owners = pages(c.owners, 500) + pages(c.archivedOwners, 500);
+  return objects + recycleBin + associations + 2 + owners + pages(c.contactEvents, 1_000);
 }
 
 /** The same counts, read from a running sandbox (no need to parse a large fixture file again). */
@@ -73,6 +77,7 @@ export function countsOfSandbox(sandbox: Sandbox): FixtureCounts {
       tickets: archived('tickets'),
     },
     owners: store.owners.filter((o) => !o.archived).length,
+    archivedOwners: store.owners.filter((o) => o.archived).length,
     contactEvents: store.events.filter((e) => e.objectType === 'contacts').length,
   };
 }
