@@ -5,12 +5,13 @@ import { listFindings, openFindingFacets, type IssueLogEntry } from '../db/repos
 import { listOwners } from '../db/repositories/mirror-owners.ts';
 import { listPortalAdmins, type PortalAdmin } from '../db/repositories/portal-admins.ts';
 import { findPortal, type Portal } from '../db/repositories/portals.ts';
-import { lastReportingRefresh } from '../db/repositories/reporting.ts';
+import { lastReportingRefresh, type ReportingRefresh } from '../db/repositories/reporting.ts';
 import { listDigests } from '../db/repositories/digests.ts';
 import { decisionKpis, type DecisionKpis } from '../decisions/decision-kpis.ts';
 import { listDecisions } from '../decisions/list-decisions.ts';
 import { currentDefinitions } from '../definitions/current-definitions.ts';
 import { WeeklyDigest, type Decision, type Kpis } from '../domain/metrics/index.ts';
+import type { StageVelocity } from '../domain/metrics/velocity.ts';
 import {
   describeChanges,
   exportDefinitions,
@@ -19,10 +20,12 @@ import {
 } from '../domain/policy/index.ts';
 import { readSyncStatus, type SyncStatus } from '../observability/sync-status.ts';
 import { ReportParamError, resolveModel } from '../reporting/report-catalog.ts';
+import { cacPaybackReport, type CacPaybackReport } from '../reporting/reports/cac-payback.ts';
 import { deliveryByChannelReport, type DeliveryRow } from '../reporting/reports/delivery-by-channel.ts';
 import { funnelReport, type FunnelReport } from '../reporting/reports/funnel.ts';
 import { kpisReport } from '../reporting/reports/kpis.ts';
 import { spendEfficiencyReport } from '../reporting/reports/spend-efficiency.ts';
+import { velocityReport } from '../reporting/reports/velocity.ts';
 import { winRateReport } from '../reporting/reports/win-rate.ts';
 import { filtersOf, type PageQuery } from './page-query.ts';
 
@@ -38,9 +41,11 @@ export type AdminPageData = {
   now: Date;
   definitions: { version: number; document: Definitions; yaml: string };
   changeLog: { version: number; author: string; reason: string; createdAt: Date; summary: string[] }[];
-  refresh: { refreshedAt: Date; definitionsVersion: number; records: number } | undefined;
+  refresh: ReportingRefresh | undefined;
   reports: {
     funnel: FunnelReport;
+    velocity: { stages: StageVelocity[] };
+    cac: CacPaybackReport;
     winRate: Awaited<ReturnType<typeof winRateReport>>;
     spend: Awaited<ReturnType<typeof spendEfficiencyReport>> | { error: string };
     delivery: DeliveryRow[];
@@ -102,6 +107,8 @@ export async function loadAdminPage(
     refresh: await lastReportingRefresh(db, portalId),
     reports: {
       funnel: await funnelReport(db, portalId, definitions, query.funnel, filters),
+      velocity: await velocityReport(db, portalId, definitions, query.funnel, filters),
+      cac: await cacPaybackReport(db, portalId, filters),
       winRate: await winRateReport(db, portalId, filters),
       spend,
       delivery: await deliveryByChannelReport(db, portalId, filters),

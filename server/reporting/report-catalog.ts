@@ -1,17 +1,23 @@
 import { z } from 'zod';
 import type { Queryable } from '../db/pool.ts';
 import type { Definitions } from '../domain/policy/index.ts';
+import { HUBSPOT_OBJECT_TYPE } from '../domain/policy/primitives.ts';
+import type { Drill } from './drill.ts';
 import type { ReportFilters } from './filters.ts';
-import { DELIVERY_METRIC, deliveryByChannelReport } from './reports/delivery-by-channel.ts';
-import { FUNNEL_METRIC, funnelReport } from './reports/funnel.ts';
-import { KPIS_METRIC, kpisReport } from './reports/kpis.ts';
-import { SPEND_EFFICIENCY_METRIC, spendEfficiencyReport } from './reports/spend-efficiency.ts';
-import { WIN_RATE_METRIC, winRateReport } from './reports/win-rate.ts';
+import { CAC_PAYBACK_METRIC, cacPaybackRecords, cacPaybackReport } from './reports/cac-payback.ts';
+import { DELIVERY_METRIC, deliveryByChannelReport, deliveryRecords } from './reports/delivery-by-channel.ts';
+import { FUNNEL_METRIC, funnelRecords, funnelReport } from './reports/funnel.ts';
+import { KPIS_METRIC, kpiRecords, kpisReport } from './reports/kpis.ts';
+import { SPEND_EFFICIENCY_METRIC, spendEfficiencyRecords, spendEfficiencyReport } from './reports/spend-efficiency.ts';
+import { VELOCITY_METRIC, velocityRecords, velocityReport } from './reports/velocity.ts';
+import { WIN_RATE_METRIC, winRateRecords, winRateReport } from './reports/win-rate.ts';
+import { LIFECYCLE_OF } from './stage-entries.ts';
 
 /**
  * Every report by the name the API and the page use: its metric (id and version), the parameters it
- * takes besides the filters, how to run it, and its result as flat tables (the CSV export; a report
- * with several tables exports each by name).
+ * takes besides the filters, how to run it, its result as flat tables (the CSV export; a report with
+ * several tables exports each by name), and its drill-down: the query parameters that name one figure
+ * (`cell`) and the records behind it.
  */
 export type Cell = string | number | boolean | null;
 export type ReportTable = { name: string; columns: string[]; rows: Cell[][] };
@@ -48,9 +54,17 @@ export type Report = {
   params: z.ZodObject;
   run(ctx: ReportContext, filters: ReportFilters, params: Record<string, unknown>): Promise<unknown>;
   tables(result: unknown): ReportTable[];
+  /** The parameters naming one figure; their names never clash with the filters' or the report's. */
+  cell: z.ZodObject;
+  records(
+    ctx: ReportContext,
+    filters: ReportFilters,
+    params: Record<string, unknown>,
+    cell: Record<string, unknown>,
+  ): Promise<Drill>;
 };
 
-function defineReport<S extends z.ZodObject, R>(spec: {
+function defineReport<S extends z.ZodObject, C extends z.ZodObject, R>(spec: {
   name: string;
   title: string;
   metric: { id: string; version: number };
@@ -58,13 +72,30 @@ function defineReport<S extends z.ZodObject, R>(spec: {
   params: S;
   run(ctx: ReportContext, filters: ReportFilters, params: z.output<S>): Promise<R>;
   tables(result: R): ReportTable[];
+  cell: C;
+  records(ctx: ReportContext, filters: ReportFilters, params: z.output<S>, cell: z.output<C>): Promise<Drill>;
 }): Report {
   return {
     ...spec,
     run: (ctx, filters, params) => spec.run(ctx, filters, spec.params.parse(params)),
     tables: (result) => spec.tables(result as R),
+    records: (ctx, filters, params, cell) =>
+      spec.records(ctx, filters, spec.params.parse(params), spec.cell.parse(cell)),
   };
 }
+
+const Stage = z.string().min(1).max(100);
+
+/** A drill-down names a stage of the lifecycle's main path; another is a typo, refused rather than empty. */
+function checkStage(definitions: Definitions, object: keyof typeof LIFECYCLE_OF, stage: string): void {
+  const path = definitions.stages[LIFECYCLE_OF[object]].order[0] ?? [];
+  if (!path.includes(stage))
+    throw new ReportParamError('stage', `"${stage}" is not a stage of the ${object} funnel (${path.join(', ')})`);
+}
+const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
+/** A lead channel as a figure names it; `(none)` for records without one. */
+const LeadChannel = z.string().min(1).max(100);
+const ObjectParam = z.enum(['contacts', 'deals', 'tickets']).default('deals');
 
 const FUNNEL_OBJECTS = { contacts: 'contacts', deals: 'deals', tickets: 'tickets' } as const;
 
@@ -73,9 +104,14 @@ const funnel = defineReport({
   title: 'Funnel and velocity',
   metric: FUNNEL_METRIC,
   filtered: true,
-  params: z.object({ object: z.enum(['contacts', 'deals', 'tickets']).default('deals') }),
+  params: z.object({ object: ObjectParam }),
   run: (ctx, filters, params) =>
     funnelReport(ctx.db, ctx.portalId, ctx.definitions, FUNNEL_OBJECTS[params.object], filters),
+  cell: z.object({ stage: Stage, cohort: Month.optional() }),
+  records: (ctx, filters, params, cell) => {
+    checkStage(ctx.definitions, params.object, cell.stage);
+    return funnelRecords(ctx.db, ctx.portalId, params.object, filters, cell);
+  },
   tables: (result) => {
     const columns = ['stage', 'entered', 'next_step_conversion', 'cumulative_conversion', 'median_days', 'p75_days'];
     const cells = (s: (typeof result.overall)[number]): Cell[] => [
@@ -104,6 +140,8 @@ const winRate = defineReport({
   filtered: true,
   params: z.object({}),
   run: (ctx, filters) => winRateReport(ctx.db, ctx.portalId, filters),
+  cell: z.object({ leadChannel: LeadChannel.optional(), outcome: z.enum(['won', 'lost']).optional() }),
+  records: (ctx, filters, _params, cell) => winRateRecords(ctx.db, ctx.portalId, filters, cell),
   tables: (result) => [
     {
       name: 'channels',
@@ -129,6 +167,17 @@ const spendEfficiency = defineReport({
   params: z.object({ model: z.string().min(1).max(100).optional() }),
   run: (ctx, filters, params) =>
     spendEfficiencyReport(ctx.db, ctx.portalId, resolveModel(ctx.definitions, params.model), filters),
+  cell: z.object({
+    measure: z.enum(['pipeline', 'revenue', 'won_deals', 'credited', 'covered']),
+    creditChannel: z.string().min(1).max(100).optional(),
+    kind: z.enum(['pipeline', 'revenue']).optional(),
+  }),
+  records: (ctx, filters, params, cell) =>
+    spendEfficiencyRecords(ctx.db, ctx.portalId, resolveModel(ctx.definitions, params.model), filters, {
+      measure: cell.measure,
+      channel: cell.creditChannel,
+      kind: cell.kind,
+    }),
   tables: (result) => [
     {
       name: 'channels',
@@ -171,6 +220,12 @@ const delivery = defineReport({
   filtered: true,
   params: z.object({}),
   run: (ctx, filters) => deliveryByChannelReport(ctx.db, ctx.portalId, filters),
+  cell: z.object({
+    leadChannel: LeadChannel.optional(),
+    measure: z.enum(['tickets', 'change_requests', 'onboarded', 'sla_breaches']),
+    reason: z.string().min(1).max(200).optional(),
+  }),
+  records: (ctx, filters, _params, cell) => deliveryRecords(ctx.db, ctx.portalId, filters, cell),
   tables: (result) => [
     {
       name: 'channels',
@@ -211,6 +266,35 @@ const maturityKpis = defineReport({
   filtered: false,
   params: z.object({}),
   run: (ctx) => kpisReport(ctx.db, ctx.portalId, ctx.definitions, ctx.now),
+  cell: z.object({
+    kpi: z.enum([
+      'completeness',
+      'stage_conversion_integrity',
+      'duplicate_rate',
+      'sla_compliance',
+      'trackable_touch_share',
+      'findings_by_code',
+      'findings_by_owner',
+    ]),
+    key: z.string().min(1).max(200).optional(),
+    measure: z.enum(['base', 'counted']).optional(),
+  }),
+  records: (ctx, _filters, _params, cell) => {
+    const objects = Object.keys(HUBSPOT_OBJECT_TYPE);
+    const needs = (ok: boolean, what: string) => {
+      if (!ok) throw new ReportParamError('key', `${cell.kpi} needs key=${what}`);
+    };
+    if (cell.kpi === 'completeness' || cell.kpi === 'stage_conversion_integrity')
+      needs(objects.includes(cell.key ?? ''), `one of ${objects.join(', ')}`);
+    if (cell.kpi === 'sla_compliance')
+      needs(
+        ctx.definitions.slas.some((sla) => sla.id === cell.key),
+        `an SLA of the definitions (${ctx.definitions.slas.map((sla) => sla.id).join(', ')})`,
+      );
+    if (cell.kpi === 'findings_by_code') needs(cell.key !== undefined, 'a finding code');
+    if (cell.kpi === 'findings_by_owner') needs(cell.key !== undefined, 'an owner id, or unowned');
+    return kpiRecords(ctx.db, ctx.portalId, ctx.now, cell);
+  },
   tables: (result) => {
     const rows: Cell[][] = [];
     for (const [object, value] of Object.entries(result.completeness)) rows.push(['completeness', object, value]);
@@ -225,7 +309,89 @@ const maturityKpis = defineReport({
   },
 });
 
-export const REPORTS: readonly Report[] = [funnel, winRate, spendEfficiency, delivery, maturityKpis];
+const velocity = defineReport({
+  name: 'velocity',
+  title: 'Velocity',
+  metric: VELOCITY_METRIC,
+  filtered: true,
+  params: z.object({ object: ObjectParam }),
+  run: (ctx, filters, params) => velocityReport(ctx.db, ctx.portalId, ctx.definitions, params.object, filters),
+  tables: (result) => [
+    {
+      name: 'stages',
+      columns: ['stage', 'moves', 'median_days', 'p75_days'],
+      rows: result.stages.map((s): Cell[] => [s.stage, s.moves, s.medianDays, s.p75Days]),
+    },
+  ],
+  cell: z.object({ stage: Stage }),
+  records: (ctx, filters, params, cell) => {
+    checkStage(ctx.definitions, params.object, cell.stage);
+    return velocityRecords(ctx.db, ctx.portalId, ctx.definitions, params.object, filters, cell);
+  },
+});
+
+const cacPayback = defineReport({
+  name: 'cac-payback',
+  title: 'CAC payback inputs',
+  metric: CAC_PAYBACK_METRIC,
+  filtered: true,
+  params: z.object({}),
+  run: (ctx, filters) => cacPaybackReport(ctx.db, ctx.portalId, filters),
+  tables: (result) => {
+    const columns = [
+      'channel',
+      'spend_cents',
+      'won_deals',
+      'new_customers',
+      'won_amount_cents',
+      'average_won_amount_cents',
+    ];
+    return [
+      {
+        name: 'channels',
+        columns: [...columns, 'cac_cents'],
+        rows: result.channels.map((c): Cell[] => [
+          c.channel,
+          c.spendCents,
+          c.wonDeals,
+          c.newCustomers,
+          c.wonAmountCents,
+          c.averageWonAmountCents,
+          c.cacCents,
+        ]),
+      },
+      {
+        name: 'months',
+        columns: ['month', ...columns],
+        rows: result.months.map((m): Cell[] => [
+          m.month,
+          m.channel,
+          m.spendCents,
+          m.wonDeals,
+          m.newCustomers,
+          m.wonAmountCents,
+          m.averageWonAmountCents,
+        ]),
+      },
+    ];
+  },
+  cell: z.object({
+    leadChannel: LeadChannel.optional(),
+    month: Month.optional(),
+    measure: z.enum(['won_deals', 'new_customers']),
+  }),
+  records: (ctx, filters, _params, cell) => cacPaybackRecords(ctx.db, ctx.portalId, filters, cell),
+});
+
+export const REPORTS: readonly Report[] = [
+  funnel,
+  velocity,
+  winRate,
+  spendEfficiency,
+  cacPayback,
+  delivery,
+  maturityKpis,
+];
 
 export function findReport(name: string): Report | undefined {
   return REPORTS.find((r) => r.name === name);

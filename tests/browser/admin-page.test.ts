@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listFindings } from '../../server/db/repositories/findings.ts';
 import { useTestDatabase } from '../helpers/database.ts';
 import {
   ADMIN,
@@ -15,9 +16,11 @@ import {
 
 /**
  * The admin page in a real browser: Debian's Chromium, headless, driven by playwright-core. The page
- * loads with its charts, an edit of a required field goes through the editor (diff shown, then saved)
- * and becomes definitions version 2 with the re-evaluation queued; a visitor without a session gets
- * nothing. Screenshots are kept in tests/artifacts/browser/ (git-ignored).
+ * loads with its charts; a figure and a bar open the list of their records (as many as the figure,
+ * each linked into HubSpot); the issue log narrows by owner and code; an edit of a required field goes
+ * through the editor (diff shown, then saved) and becomes definitions version 2 with the re-evaluation
+ * queued; a visitor without a session gets nothing. Screenshots are kept in tests/artifacts/browser/
+ * (git-ignored).
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.resolve('tests/artifacts/browser');
@@ -88,8 +91,10 @@ describe('the admin page in Chromium', () => {
     for (const chart of [
       'chart-kpis',
       'chart-funnel',
+      'chart-velocity',
       'chart-win-rate',
       'chart-pipeline-per-dollar',
+      'chart-cac',
       'chart-delivery',
     ]) {
       const svg = page.locator(`svg#${chart}`);
@@ -109,14 +114,58 @@ describe('the admin page in Chromium', () => {
     const funnel = await barValues(page, 'chart-funnel');
     expect(funnel[0]).toBe(Math.max(...funnel));
     await expect(page.locator('#last-refreshed time').count()).resolves.toBe(1);
-    // A win-rate bar opens the list of its deals, each a link into HubSpot.
-    await page.locator('svg#chart-win-rate a').first().click();
-    const drill = page.locator('details.drill[open]');
-    await expect(drill.count()).resolves.toBe(1);
-    const href = await drill.locator('a').first().getAttribute('href');
-    expect(href).toMatch(new RegExp(`^https://app\\.hubspot\\.com/contacts/${PORTAL_ID}/record/0-3/\\d+$`));
     await page.locator('#dashboards').screenshot({ path: path.join(ARTIFACTS, 'dashboards.png') });
     expect(external).toEqual([]);
+    await page.close();
+  });
+
+  it('a figure opens the list of its records, as many as it counts, each linked into HubSpot', async () => {
+    const page = await enter();
+    // A count in the win-rate table: the deals won through one channel.
+    const figure = page.locator('#win-rate-table a.drill').first();
+    const count = Number(await figure.textContent());
+    expect(count).toBeGreaterThan(0);
+    await Promise.all([page.waitForURL(/\/records\/win-rate\?/), figure.click()]);
+    await expect(page.locator('#drill-total').textContent()).resolves.toBe(String(count));
+    const links = await page.$$eval('#drill-records tbody tr td:first-child a', (as) =>
+      as.map((a) => a.getAttribute('href')),
+    );
+    expect(links).toHaveLength(count);
+    for (const href of links)
+      expect(href).toMatch(new RegExp(`^https://app\\.hubspot\\.com/contacts/${PORTAL_ID}/record/0-3/\\d+$`));
+    await expect(page.locator('#last-refreshed time').count()).resolves.toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'drill-down.png'), fullPage: true });
+
+    // Back to the dashboards, then a bar of the funnel: the records that entered its stage.
+    await Promise.all([page.waitForURL(/\/admin\/portals\/\d+\?/), page.locator('#back').click()]);
+    const bar = page.locator('svg#chart-funnel g.bar').first();
+    const entered = Number(await bar.getAttribute('data-value'));
+    await Promise.all([page.waitForURL(/\/records\/funnel\?/), bar.locator('a').click()]);
+    await expect(page.locator('#drill-total').textContent()).resolves.toBe(String(entered));
+    await expect(page.locator('#drill-records tbody tr').count()).resolves.toBe(Math.min(entered, 500));
+    expect(external).toEqual([]);
+    await page.close();
+  });
+
+  it('the issue log narrows to one owner and one code', async () => {
+    const page = await enter();
+    const all = await listFindings(db.pool, PORTAL_ID, { open: true });
+    const owner = all.find((f) => f.ownerEmail !== null)!.ownerEmail!;
+    const code =
+      all.find((f) => f.ownerEmail === owner && f.code.startsWith('missing_field:'))?.code ?? 'missing_field';
+    const expected = all.filter((f) => f.ownerEmail === owner && (f.code === code || f.code.startsWith(`${code}:`)));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.length);
+    await page.locator('#issue-filters select[name="issueOwner"]').selectOption(owner);
+    await page.locator('#issue-filters input[name="issueCode"]').fill(code);
+    await Promise.all([page.waitForURL(/issueOwner=/), page.locator('#issue-filters button[type="submit"]').click()]);
+    expect(new URL(page.url()).searchParams.get('issueOwner')).toBe(owner);
+    expect(new URL(page.url()).searchParams.get('issueCode')).toBe(code);
+    const rows = await page.$$eval('#issue-log tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-finding')));
+    expect(rows.sort()).toEqual(expected.map((f) => `${f.objectType} ${f.objectId}|${f.code}`).sort());
+    const owners = await page.$$eval('#issue-log tbody tr td:nth-child(5)', (tds) => tds.map((td) => td.textContent));
+    expect(new Set(owners)).toEqual(new Set([owner]));
+    await page.locator('#issues').screenshot({ path: path.join(ARTIFACTS, 'issue-log-filtered.png') });
     await page.close();
   });
 

@@ -104,6 +104,15 @@ async function seedPortal(portalId: number): Promise<void> {
   await q(
     `INSERT INTO report_refreshes (portal_id, refreshed_at, definitions_version, records) VALUES ($1, now(), 1, 1)`,
   );
+  await q(
+    `INSERT INTO report_record_scope (portal_id, object_type, object_id, in_scope, duplicate_keyed) VALUES ($1, 'deals', 1, true, false)`,
+  );
+  await q(
+    `INSERT INTO report_sla_clocks (portal_id, object_type, object_id, sla, started_at) VALUES ($1, 'deals', 1, 'deal_stall', now())`,
+  );
+  await q(
+    `INSERT INTO report_pending (portal_id, object_type, object_id) VALUES ($1, 'deals', 1) ON CONFLICT DO NOTHING`,
+  );
   await q(`INSERT INTO portal_admins (portal_id, user_id, added_by) VALUES ($1, 7, 'install')`);
   await q(
     `INSERT INTO admin_sessions (id_hash, portal_id, user_id, via, csrf_token, expires_at) VALUES (sha256(convert_to($1::bigint::text, 'UTF8')), $1::bigint, 7, 'oauth', 'csrf', now() + interval '1 hour')`,

@@ -39,7 +39,7 @@
     return json?.error?.message ?? 'something went wrong';
   }
 
-  // A count links to the list of its records (a closed <details>): open it when it is the target.
+  // A link to a closed <details> (the weekly digest, say) opens it when it is the target.
   const openTarget = () => {
     const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
     if (target && target.tagName === 'DETAILS') target.open = true;

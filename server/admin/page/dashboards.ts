@@ -1,11 +1,14 @@
+import { channelParam } from '../../reporting/drill.ts';
 import type { AdminPageData } from '../admin-page-data.ts';
 import { filtersOf } from '../page-query.ts';
 import { barChart } from './charts.ts';
+import { drillHref, drillLink } from './drill-links.ts';
 import { dollars, html, numberOrDash, percent, type Html } from './html.ts';
 
 /**
  * The dashboards: the filters, when the data was refreshed, the KPIs, and one panel per report with a
- * chart, its table, CSV links, and its records behind every count that has them (links into HubSpot).
+ * chart, its table and CSV links. Every figure is a link to the records behind it (the records page,
+ * each record linked into HubSpot); a bar links to the records of its row.
  */
 export function dashboardsSection(data: AdminPageData): Html {
   const { query, refresh } = data;
@@ -21,8 +24,8 @@ export function dashboardsSection(data: AdminPageData): Html {
           : 'Not refreshed yet: the reports fill in after the first full sync and evaluation.'
       }
     </p>
-    ${kpiPanel(data)} ${funnelPanel(data, query.funnel)} ${winRatePanel(data)} ${spendPanel(data)}
-    ${deliveryPanel(data)}
+    ${kpiPanel(data)} ${funnelPanel(data, query.funnel)} ${velocityPanel(data, query.funnel)} ${winRatePanel(data)}
+    ${spendPanel(data)} ${cacPanel(data)} ${deliveryPanel(data)}
   </section>`;
 }
 
@@ -99,25 +102,71 @@ function csvLinks(
 
 function kpiPanel(data: AdminPageData): Html {
   const k = data.reports.kpis;
-  const shares = [
-    ...Object.entries(k.completeness).map(([object, v]) => ({ label: `Completeness: ${object}`, value: v })),
-    { label: 'Duplicate rate', value: k.duplicateRate },
-    { label: 'Trackable touches', value: k.trackableTouchShare },
-    ...Object.entries(k.stageConversionIntegrity).map(([object, v]) => ({
-      label: `Stage integrity: ${object}`,
+  const kpiLink = (kpi: string, key: string | undefined, measure: 'base' | 'counted', text: string) =>
+    drillLink(data, 'kpis', { kpi, key, measure }, text, { filtered: false });
+  const shares: { label: string; kpi: string; key?: string; value: number | null }[] = [
+    ...Object.entries(k.completeness).map(([object, v]) => ({
+      label: `Completeness: ${object}`,
+      kpi: 'completeness',
+      key: object,
       value: v,
     })),
-    ...Object.entries(k.slaCompliance).map(([sla, v]) => ({ label: `SLA compliance: ${sla}`, value: v })),
+    { label: 'Duplicate rate', kpi: 'duplicate_rate', value: k.duplicateRate },
+    { label: 'Trackable touches', kpi: 'trackable_touch_share', value: k.trackableTouchShare },
+    ...Object.entries(k.stageConversionIntegrity).map(([object, v]) => ({
+      label: `Stage integrity: ${object}`,
+      kpi: 'stage_conversion_integrity',
+      key: object,
+      value: v,
+    })),
+    ...Object.entries(k.slaCompliance).map(([sla, v]) => ({
+      label: `SLA compliance: ${sla}`,
+      kpi: 'sla_compliance',
+      key: sla,
+      value: v,
+    })),
   ];
   return html`<article class="panel" id="kpis">
     <h3>Maturity KPIs</h3>
-    <p class="note">Portal-wide (the filters do not narrow them), from the issue log's open findings.</p>
+    <p class="note">
+      Portal-wide (the filters do not narrow them), from the reporting model and the issue log's open findings; SLA
+      compliance as of now.
+    </p>
     ${barChart({
       id: 'chart-kpis',
       title: 'Maturity KPIs',
       max: 1,
-      bars: shares.map((s) => ({ label: s.label, value: s.value, text: percent(s.value), href: undefined })),
+      bars: shares.map((s) => ({
+        label: s.label,
+        value: s.value,
+        text: percent(s.value),
+        href: drillHref(data, 'kpis', { kpi: s.kpi, key: s.key, measure: 'base' }, { filtered: false }),
+      })),
     })}
+    <details>
+      <summary>What each share counts</summary>
+      <table id="kpi-table">
+        <thead>
+          <tr>
+            <th>KPI</th>
+            <th>Share</th>
+            <th>Counted</th>
+            <th>Of</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${shares.map(
+            (s) =>
+              html`<tr>
+                <td>${s.label}</td>
+                <td>${percent(s.value)}</td>
+                <td>${kpiLink(s.kpi, s.key, 'counted', 'records')}</td>
+                <td>${kpiLink(s.kpi, s.key, 'base', 'records')}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </details>
     <details>
       <summary>Open findings by code (${String(Object.keys(k.findingsByCode).length)} codes)</summary>
       <table>
@@ -125,6 +174,7 @@ function kpiPanel(data: AdminPageData): Html {
           <tr>
             <th>Code</th>
             <th>Open findings</th>
+            <th></th>
           </tr>
         </thead>
         <tbody>
@@ -132,7 +182,32 @@ function kpiPanel(data: AdminPageData): Html {
             ([code, n]) =>
               html`<tr>
                 <td>${code}</td>
-                <td><a href="?issueCode=${encodeURIComponent(code)}#issues">${String(n)}</a></td>
+                <td>
+                  ${drillLink(data, 'kpis', { kpi: 'findings_by_code', key: code }, String(n), { filtered: false })}
+                </td>
+                <td><a href="?issueCode=${encodeURIComponent(code)}#issues">in the issue log</a></td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </details>
+    <details>
+      <summary>Open findings by record owner (${String(Object.keys(k.findingsByOwner).length)})</summary>
+      <table>
+        <thead>
+          <tr>
+            <th>Owner</th>
+            <th>Open findings</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${Object.entries(k.findingsByOwner).map(
+            ([owner, n]) =>
+              html`<tr>
+                <td>${ownerName(data, owner)}</td>
+                <td>
+                  ${drillLink(data, 'kpis', { kpi: 'findings_by_owner', key: owner }, String(n), { filtered: false })}
+                </td>
               </tr>`,
           )}
         </tbody>
@@ -146,11 +221,19 @@ function kpiPanel(data: AdminPageData): Html {
   </article>`;
 }
 
+function ownerName(data: AdminPageData, id: string): string {
+  if (id === 'unowned') return '(no owner)';
+  const owner = data.owners.find((o) => o.id === id);
+  return owner ? (owner.name ?? owner.email ?? id) : id;
+}
+
 function funnelPanel(data: AdminPageData, object: string): Html {
   const { overall, cohorts } = data.reports.funnel;
-  const row = (s: (typeof overall)[number]) =>
+  const entered = (s: (typeof overall)[number], cohort?: string) =>
+    drillLink(data, 'funnel', { stage: s.stage, cohort }, String(s.entered), { params: { object } });
+  const row = (s: (typeof overall)[number], cohort?: string) =>
     html`<td>${s.stage}</td>
-      <td>${String(s.entered)}</td>
+      <td>${entered(s, cohort)}</td>
       <td>${percent(s.nextStepConversion)}</td>
       <td>${percent(s.cumulativeConversion)}</td>
       <td>${numberOrDash(s.medianDays)}</td>
@@ -170,6 +253,7 @@ function funnelPanel(data: AdminPageData, object: string): Html {
         label: s.stage,
         value: s.entered,
         text: `${s.entered} · ${percent(s.cumulativeConversion)} of first`,
+        href: drillHref(data, 'funnel', { stage: s.stage }, { params: { object } }),
       })),
     })}
     <table>
@@ -202,7 +286,7 @@ function funnelPanel(data: AdminPageData, object: string): Html {
               (s) =>
                 html`<tr>
                   <td>${c.month}</td>
-                  ${row(s)}
+                  ${row(s, c.month)}
                 </tr>`,
             ),
           )}
@@ -215,23 +299,26 @@ function funnelPanel(data: AdminPageData, object: string): Html {
 
 function winRatePanel(data: AdminPageData): Html {
   const { overall, byChannel } = data.reports.winRate;
+  const deals = (leadChannel: string | undefined, outcome: 'won' | 'lost', n: number) =>
+    drillLink(data, 'win-rate', { leadChannel, outcome }, String(n));
   return html`<article class="panel" id="win-rate">
     <h3>Win rate</h3>
     <p class="headline">
-      Overall ${percent(overall.winRate)}: ${String(overall.won)} won, ${String(overall.lost)} lost.
+      Overall ${percent(overall.winRate)}: ${deals(undefined, 'won', overall.won)} won,
+      ${deals(undefined, 'lost', overall.lost)} lost.
     </p>
     ${barChart({
       id: 'chart-win-rate',
       title: 'Win rate by lead channel',
       max: 1,
-      bars: byChannel.map((r, i) => ({
+      bars: byChannel.map((r) => ({
         label: r.leadChannel ?? '(no channel)',
         value: r.winRate,
         text: `${percent(r.winRate)} (${r.won}/${r.won + r.lost})`,
-        href: `#drill-win-${i}`,
+        href: drillHref(data, 'win-rate', { leadChannel: channelParam(r.leadChannel) }),
       })),
     })}
-    <table>
+    <table id="win-rate-table">
       <thead>
         <tr>
           <th>Lead channel</th>
@@ -242,25 +329,16 @@ function winRatePanel(data: AdminPageData): Html {
       </thead>
       <tbody>
         ${byChannel.map(
-          (r, i) =>
+          (r) =>
             html`<tr>
               <td>${r.leadChannel ?? '(no channel)'}</td>
-              <td><a href="#drill-win-${String(i)}">${String(r.won)}</a></td>
-              <td><a href="#drill-win-${String(i)}">${String(r.lost)}</a></td>
+              <td>${deals(channelParam(r.leadChannel), 'won', r.won)}</td>
+              <td>${deals(channelParam(r.leadChannel), 'lost', r.lost)}</td>
               <td>${percent(r.winRate)}</td>
             </tr>`,
         )}
       </tbody>
     </table>
-    ${byChannel.map(
-      (r, i) =>
-        html`<details class="drill" id="drill-win-${String(i)}">
-          <summary>Deals closed, ${r.leadChannel ?? '(no channel)'}</summary>
-          <ul>
-            ${r.deals.map((d) => html`<li><a href="${d.url}" target="_blank" rel="noopener">Deal ${String(d.id)}</a> ${d.stage}</li>`)}
-          </ul>
-        </details>`,
-    )}
     ${csvLinks(data, 'win-rate', ['channels', 'deals'])}
   </article>`;
 }
@@ -272,15 +350,29 @@ function spendPanel(data: AdminPageData): Html {
       <h3>Pipeline per $ of spend</h3>
       <p class="error">${spend.error}</p>
     </article>`;
-  const model = data.definitions.document.attribution.models.find((m) => m.id === spend.model);
+  const label = data.definitions.document.attribution.models.find((m) => m.id === spend.model)?.label;
+  const model = { model: spend.model };
   const coverage = spend.coverage;
+  const credit = (measure: 'pipeline' | 'revenue' | 'won_deals', channel: string, figure: number) =>
+    drillLink(
+      data,
+      'spend-efficiency',
+      { measure, creditChannel: channel },
+      measure === 'won_deals' ? String(figure) : dollars(figure),
+      { params: model },
+    );
+  const covered = (kind: 'pipeline' | 'revenue', measure: 'credited' | 'covered', n: number) =>
+    drillLink(data, 'spend-efficiency', { measure, kind }, String(n), { params: model });
   return html`<article class="panel" id="spend">
-    <h3>Pipeline and revenue per $ of spend: ${model?.label ?? spend.model}</h3>
+    <h3>Pipeline and revenue per $ of spend: ${label ?? spend.model}</h3>
     <p class="coverage" id="coverage">
-      Coverage: ${percent(coverage.pipeline.share)} of credited deals (${percent(coverage.pipeline.amountShare)} of
-      their amount) had a touch behind their pipeline credit; revenue: ${percent(coverage.revenue.share)}
-      (${percent(coverage.revenue.amountShare)} of amount). The rest is credited to the unattributed channel, so read
-      every ratio with this share in mind.
+      Coverage: ${percent(coverage.pipeline.share)} of credited deals
+      (${covered('pipeline', 'covered', coverage.pipeline.covered)} of
+      ${covered('pipeline', 'credited', coverage.pipeline.deals)}; ${percent(coverage.pipeline.amountShare)} of their
+      amount) had a touch behind their pipeline credit; revenue: ${percent(coverage.revenue.share)}
+      (${covered('revenue', 'covered', coverage.revenue.covered)} of
+      ${covered('revenue', 'credited', coverage.revenue.deals)}; ${percent(coverage.revenue.amountShare)} of amount).
+      The rest is credited to the unattributed channel, so read every ratio with this share in mind.
     </p>
     ${barChart({
       id: 'chart-pipeline-per-dollar',
@@ -291,6 +383,12 @@ function spendPanel(data: AdminPageData): Html {
           label: c.channel,
           value: c.pipelinePerDollar,
           text: `${numberOrDash(c.pipelinePerDollar, 2)} per $`,
+          href: drillHref(
+            data,
+            'spend-efficiency',
+            { measure: 'pipeline', creditChannel: c.channel },
+            { params: model },
+          ),
         })),
     })}
     ${barChart({
@@ -302,6 +400,12 @@ function spendPanel(data: AdminPageData): Html {
           label: c.channel,
           value: c.revenuePerDollar,
           text: `${numberOrDash(c.revenuePerDollar, 2)} per $`,
+          href: drillHref(
+            data,
+            'spend-efficiency',
+            { measure: 'revenue', creditChannel: c.channel },
+            { params: model },
+          ),
         })),
     })}
     <table>
@@ -322,11 +426,11 @@ function spendPanel(data: AdminPageData): Html {
             html`<tr>
               <td>${c.channel}</td>
               <td>${dollars(c.spendCents)}</td>
-              <td>${dollars(c.pipelineCents)}</td>
-              <td>${dollars(c.revenueCents)}</td>
+              <td>${credit('pipeline', c.channel, c.pipelineCents)}</td>
+              <td>${credit('revenue', c.channel, c.revenueCents)}</td>
               <td>${numberOrDash(c.pipelinePerDollar, 2)}</td>
               <td>${numberOrDash(c.revenuePerDollar, 2)}</td>
-              <td>${String(c.wonDeals)}</td>
+              <td>${credit('won_deals', c.channel, c.wonDeals)}</td>
             </tr>`,
         )}
       </tbody>
@@ -337,20 +441,25 @@ function spendPanel(data: AdminPageData): Html {
 
 function deliveryPanel(data: AdminPageData): Html {
   const rows = data.reports.delivery;
+  const tickets = (channel: string | null, measure: string, n: number | string, reason?: string) =>
+    drillLink(data, 'delivery-by-channel', { leadChannel: channelParam(channel), measure, reason }, String(n));
   return html`<article class="panel" id="delivery">
     <h3>Delivery outcomes by lead channel</h3>
     ${barChart({
       id: 'chart-delivery',
       title: 'Change-request rate by lead channel',
       max: 1,
-      bars: rows.map((r, i) => ({
+      bars: rows.map((r) => ({
         label: r.leadChannel ?? '(no channel)',
         value: r.changeRequestRate,
         text: `${percent(r.changeRequestRate)} (${r.changeRequests}/${r.tickets})`,
-        href: `#drill-delivery-${i}`,
+        href: drillHref(data, 'delivery-by-channel', {
+          leadChannel: channelParam(r.leadChannel),
+          measure: 'change_requests',
+        }),
       })),
     })}
-    <table>
+    <table id="delivery-table">
       <thead>
         <tr>
           <th>Lead channel</th>
@@ -364,35 +473,164 @@ function deliveryPanel(data: AdminPageData): Html {
       </thead>
       <tbody>
         ${rows.map(
-          (r, i) =>
+          (r) =>
             html`<tr>
               <td>${r.leadChannel ?? '(no channel)'}</td>
-              <td><a href="#drill-delivery-${String(i)}">${String(r.tickets)}</a></td>
-              <td>${String(r.changeRequests)}</td>
+              <td>${tickets(r.leadChannel, 'tickets', r.tickets)}</td>
+              <td>${tickets(r.leadChannel, 'change_requests', r.changeRequests)}</td>
               <td>${percent(r.changeRequestRate)}</td>
               <td>
                 ${
-                  Object.entries(r.reasons)
-                    .map(([reason, n]) => `${reason} (${n})`)
-                    .join(', ') || '–'
+                  Object.keys(r.reasons).length === 0
+                    ? '–'
+                    : Object.entries(r.reasons).map(
+                        ([reason, n], i) =>
+                          html`${i > 0 ? ', ' : ''}${reason} (${tickets(r.leadChannel, 'change_requests', n, reason)})`,
+                      )
                 }
               </td>
-              <td>${numberOrDash(r.medianOnboardingDays)}</td>
-              <td>${String(r.slaBreaches)}</td>
+              <td>
+                ${
+                  r.medianOnboardingDays === null
+                    ? '–'
+                    : tickets(r.leadChannel, 'onboarded', numberOrDash(r.medianOnboardingDays))
+                }
+              </td>
+              <td>${tickets(r.leadChannel, 'sla_breaches', r.slaBreaches)}</td>
             </tr>`,
         )}
       </tbody>
     </table>
-    ${rows.map(
-      (r, i) =>
-        html`<details class="drill" id="drill-delivery-${String(i)}">
-          <summary>Tickets, ${r.leadChannel ?? '(no channel)'}</summary>
-          <ul>
-            ${r.records.map((t) => html`<li><a href="${t.url}" target="_blank" rel="noopener">Ticket ${String(t.id)}</a></li>`)}
-          </ul>
-        </details>`,
-    )}
     ${csvLinks(data, 'delivery-by-channel', ['channels', 'reasons', 'tickets'])}
+  </article>`;
+}
+
+function velocityPanel(data: AdminPageData, object: string): Html {
+  const stages = data.reports.velocity.stages.filter((s, i, all) => i < all.length - 1);
+  return html`<article class="panel" id="velocity">
+    <h3>Velocity: ${object}</h3>
+    <p class="note">
+      Days from entering a stage to entering the next stage reached, over the records that moved on (same records as the
+      funnel). Median and 75th percentile are moves one can find in the list behind each count.
+    </p>
+    ${barChart({
+      id: 'chart-velocity',
+      title: `Median days per stage, ${object}`,
+      bars: stages.map((s) => ({
+        label: s.stage,
+        value: s.medianDays,
+        text: `${numberOrDash(s.medianDays)} d · p75 ${numberOrDash(s.p75Days)} d`,
+        href: drillHref(data, 'velocity', { stage: s.stage }, { params: { object } }),
+      })),
+    })}
+    <table id="velocity-table">
+      <thead>
+        <tr>
+          <th>Stage</th>
+          <th>Moves</th>
+          <th>Median days</th>
+          <th>p75 days</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${stages.map(
+          (s) =>
+            html`<tr>
+              <td>${s.stage}</td>
+              <td>${drillLink(data, 'velocity', { stage: s.stage }, String(s.moves), { params: { object } })}</td>
+              <td>${numberOrDash(s.medianDays)}</td>
+              <td>${numberOrDash(s.p75Days)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    ${csvLinks(data, 'velocity', ['stages'], { object })}
+  </article>`;
+}
+
+function cacPanel(data: AdminPageData): Html {
+  const { channels, months } = data.reports.cac;
+  const deals = (
+    channel: string | null,
+    measure: 'won_deals' | 'new_customers',
+    text: string | number,
+    month?: string,
+  ) => drillLink(data, 'cac-payback', { leadChannel: channelParam(channel), measure, month }, String(text));
+  const paid = channels.filter((c) => c.spendCents > 0);
+  return html`<article class="panel" id="cac">
+    <h3>CAC payback inputs</h3>
+    <p class="note">
+      Per channel: ad spend, deals won and their amount, and new customers won (a customer's first won deal; a customer
+      is the deal's company, or its contacts'). CAC = spend ÷ new customers; payback also needs your gross margin per
+      customer. ICP tier, product line and owner narrow the deals, not the spend.
+    </p>
+    ${barChart({
+      id: 'chart-cac',
+      title: 'CAC by channel',
+      bars: paid.map((c) => ({
+        label: c.channel ?? '(no channel)',
+        value: c.cacCents === null ? null : c.cacCents / 100,
+        text:
+          c.cacCents === null ? `no new customer for ${dollars(c.spendCents)}` : `${dollars(c.cacCents)} per customer`,
+        href: drillHref(data, 'cac-payback', { leadChannel: channelParam(c.channel), measure: 'new_customers' }),
+      })),
+    })}
+    <table id="cac-table">
+      <thead>
+        <tr>
+          <th>Channel</th>
+          <th>Spend</th>
+          <th>Deals won</th>
+          <th>Won amount</th>
+          <th>Average won</th>
+          <th>New customers</th>
+          <th>CAC</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${channels.map(
+          (c) =>
+            html`<tr>
+              <td>${c.channel ?? '(no channel)'}</td>
+              <td>${dollars(c.spendCents)}</td>
+              <td>${deals(c.channel, 'won_deals', c.wonDeals)}</td>
+              <td>${deals(c.channel, 'won_deals', dollars(c.wonAmountCents))}</td>
+              <td>${c.averageWonAmountCents === null ? '–' : dollars(c.averageWonAmountCents)}</td>
+              <td>${deals(c.channel, 'new_customers', c.newCustomers)}</td>
+              <td>${c.cacCents === null ? '–' : dollars(c.cacCents)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    <details>
+      <summary>By month (${String(new Set(months.map((m) => m.month)).size)} months)</summary>
+      <table id="cac-months">
+        <thead>
+          <tr>
+            <th>Month</th>
+            <th>Channel</th>
+            <th>Spend</th>
+            <th>Deals won</th>
+            <th>Won amount</th>
+            <th>New customers</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${months.map(
+            (m) =>
+              html`<tr>
+                <td>${m.month}</td>
+                <td>${m.channel ?? '(no channel)'}</td>
+                <td>${dollars(m.spendCents)}</td>
+                <td>${deals(m.channel, 'won_deals', m.wonDeals, m.month)}</td>
+                <td>${dollars(m.wonAmountCents)}</td>
+                <td>${deals(m.channel, 'new_customers', m.newCustomers, m.month)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </details>
+    ${csvLinks(data, 'cac-payback', ['channels', 'months'])}
   </article>`;
 }
 

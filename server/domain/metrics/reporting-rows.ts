@@ -1,6 +1,7 @@
-import { slaOutcomes, type StagedRecord } from '../hygiene/index.ts';
+import { slaOutcomes, type RecordInput, type StagedRecord } from '../hygiene/index.ts';
 import { amountInCents } from '../attribution/index.ts';
 import { parseInstant } from '../hygiene/values.ts';
+import type { CrmObject, Definitions } from '../policy/index.ts';
 
 /**
  * One in-scope record as the reporting model holds it (migration 0014): its dimension row, its stage
@@ -16,7 +17,18 @@ export type ReportRecord = {
   amountCents: number | null;
   createdAt: number;
   closedAt: number | null;
+  /**
+   * A deal's customer: its associated company with the lowest id, else the lowest-id company of its
+   * associated contacts; null without either (the deal is then its own customer). Other objects: null.
+   */
+  companyId: string | null;
 };
+
+/**
+ * What the maturity KPIs need of every live record, in scope or not (companies too): whether the
+ * hygiene engine has it in scope, whether it carries a value the duplicate checks compare, its owner.
+ */
+export type RecordScope = { inScope: boolean; duplicateKeyed: boolean; ownerId: string | null };
 
 export type StageEntry = { stage: string; stageIndex: number; enteredAt: number };
 
@@ -34,7 +46,12 @@ const WON = 'closed_won';
 const LOST = 'closed_lost';
 const ONBOARDING = 'onboarding';
 
-export function reportRecordOf(view: StagedRecord, leadChannel: string | undefined): ReportRecord {
+/** `contactCompanies`: the companies of a deal's associated contacts (read by the caller). */
+export function reportRecordOf(
+  view: StagedRecord,
+  leadChannel: string | undefined,
+  contactCompanies: readonly string[] = [],
+): ReportRecord {
   const p = view.record.properties;
   const closed = view.stage === WON || view.stage === LOST;
   return {
@@ -51,6 +68,22 @@ export function reportRecordOf(view: StagedRecord, leadChannel: string | undefin
         : view.object === 'ticket'
           ? (view.entered.get(lastStage(view)) ?? null)
           : null,
+    companyId: view.object === 'deal' ? (lowestAssociated(view.record, 'company') ?? lowestId(contactCompanies)) : null,
+  };
+}
+
+/** `view`: the record's staged view (undefined when the engine has it out of scope). */
+export function recordScopeOf(
+  record: RecordInput,
+  object: CrmObject,
+  definitions: Definitions,
+  view: StagedRecord | undefined,
+): RecordScope {
+  const rule = definitions.duplicates.find((d) => d.object === object);
+  return {
+    inScope: view !== undefined,
+    duplicateKeyed: rule !== undefined && (record.properties[rule.property] ?? '').trim() !== '',
+    ownerId: record.ownerId ?? null,
   };
 }
 
@@ -66,16 +99,12 @@ export function stageEntriesOf(view: StagedRecord): StageEntry[] {
 
 /** A delivery ticket's outcome; `leadChannel` is its section-8 lead channel (from attribution). */
 export function deliveryOutcomeOf(view: StagedRecord, leadChannel: string | undefined): DeliveryOutcome {
-  const deals = (view.record.associations ?? [])
-    .filter((a) => a.objectType === 'deal')
-    .map((a) => a.id)
-    .sort((a, b) => Number(a) - Number(b));
   const start = view.entered.get(ONBOARDING);
   const path = view.lifecycle.order[0] ?? [];
   const after = path.slice(path.indexOf(ONBOARDING) + 1).flatMap((stage) => view.entered.get(stage) ?? []);
   const next = after.length === 0 ? undefined : Math.min(...after);
   return {
-    dealId: deals[0] ?? null,
+    dealId: lowestAssociated(view.record, 'deal'),
     leadChannel: leadChannel ?? null,
     onboardingDays:
       start === undefined || next === undefined || next < start
@@ -84,6 +113,14 @@ export function deliveryOutcomeOf(view: StagedRecord, leadChannel: string | unde
     changeRequestReason: known(view.record.properties.clr_change_request_reason),
     slaBreached: slaOutcomes(view).some((o) => o.breached),
   };
+}
+
+function lowestAssociated(record: RecordInput, objectType: CrmObject): string | null {
+  return lowestId((record.associations ?? []).filter((a) => a.objectType === objectType).map((a) => a.id));
+}
+
+function lowestId(ids: readonly string[]): string | null {
+  return [...ids].sort((a, b) => Number(a) - Number(b))[0] ?? null;
 }
 
 function lastStage(view: StagedRecord): string {

@@ -19,6 +19,7 @@ import { completeAdminLogin } from '../../admin/oauth-login.ts';
 import { adminPage } from '../../admin/page/admin-page.ts';
 import type { Html } from '../../admin/page/html.ts';
 import { messagePage } from '../../admin/page/layout.ts';
+import { recordsPage } from '../../admin/page/records-page.ts';
 import { parsePageQuery } from '../../admin/page-query.ts';
 import { csrfTokenMatches, endAdminSession, SESSION_ABSOLUTE_MS, type AdminSession } from '../../admin/sessions.ts';
 import { deleteAdminSessionsOfUser } from '../../db/repositories/admin-sessions.ts';
@@ -27,6 +28,11 @@ import { createDecision } from '../../decisions/create-decision.ts';
 import { DecisionInputError, DecisionNotFound } from '../../decisions/errors.ts';
 import { updateDecision } from '../../decisions/update-decision.ts';
 import { addPortalAdmin, removePortalAdmin } from '../../db/repositories/portal-admins.ts';
+import { findPortal } from '../../db/repositories/portals.ts';
+import { lastReportingRefresh } from '../../db/repositories/reporting.ts';
+import { currentDefinitions } from '../../definitions/current-definitions.ts';
+import { findReport, ReportParamError } from '../../reporting/report-catalog.ts';
+import { parseReportQuery } from '../../reporting/report-query.ts';
 import type { OAuthApi } from '../../hubspot/oauth-api.ts';
 import type { OAuthStateStore } from '../../hubspot/oauth-state.ts';
 import { REQUIRED_SCOPES } from '../../hubspot/scopes.ts';
@@ -300,6 +306,57 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
       return;
     }
     sendPage(res, 200, adminPage(data, session));
+  });
+
+  // The records behind one figure of the dashboards (the drill-down), with their links into HubSpot.
+  router.get('/admin/portals/:portalId/records/:report', async (req, res) => {
+    const session = await admin(req, res, 'page');
+    if (!session) return;
+    const back = { href: `/admin/portals/${session.portalId}#dashboards`, label: 'Back to the dashboards' };
+    const report = findReport(typeof req.params.report === 'string' ? req.params.report : '');
+    if (!report) {
+      sendPage(res, 404, messagePage('Not found', ['There is no such report.'], back));
+      return;
+    }
+    const query = parseReportQuery(report, req.query, 'records');
+    if (!query.ok) {
+      sendPage(res, 400, messagePage('Bad query', [query.message], back));
+      return;
+    }
+    const portal = await findPortal(deps.db, session.portalId);
+    if (!portal) {
+      sendPage(res, 404, messagePage('Not found', ['There is no such page.']));
+      return;
+    }
+    const definitions = await currentDefinitions(deps.db, session.portalId);
+    let drill;
+    try {
+      drill = await report.records(
+        { db: deps.db, portalId: session.portalId, definitions: definitions.definitions, now: now() },
+        report.filtered ? query.value.filters : {},
+        query.value.params,
+        query.value.cell,
+      );
+    } catch (error) {
+      if (!(error instanceof ReportParamError)) throw error;
+      sendPage(res, 400, messagePage('Bad query', [`${error.param}: ${error.message}`], back));
+      return;
+    }
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(req.query)) if (typeof value === 'string') search.set(key, value);
+    sendPage(
+      res,
+      200,
+      recordsPage({
+        portal,
+        report,
+        query: query.value,
+        search,
+        drill,
+        refresh: await lastReportingRefresh(deps.db, session.portalId),
+        csrfToken: session.csrfToken,
+      }),
+    );
   });
 
   router.post('/admin/portals/:portalId/definitions/preview', json, async (req, res) => {

@@ -4,10 +4,11 @@ import { Router, type Request, type Response } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { findPortal } from '../../db/repositories/portals.ts';
-import { lastReportingRefresh } from '../../db/repositories/reporting.ts';
+import { lastReportingRefresh, type ReportingRefresh } from '../../db/repositories/reporting.ts';
 import { currentDefinitions } from '../../definitions/current-definitions.ts';
-import { ReportFilters } from '../../reporting/filters.ts';
-import { findReport, REPORTS, ReportParamError, type Cell } from '../../reporting/report-catalog.ts';
+import type { Drill } from '../../reporting/drill.ts';
+import { findReport, REPORTS, ReportParamError, type Cell, type Report } from '../../reporting/report-catalog.ts';
+import { parseReportQuery } from '../../reporting/report-query.ts';
 import { adminCookies, adminSecurityHeaders, sessionOf } from '../admin-auth.ts';
 
 export type ReportRouteDeps = {
@@ -22,8 +23,11 @@ const Params = z.object({ portalId: z.coerce.number().int().positive().max(Numbe
 
 /**
  * The reports as JSON or CSV: `GET /api/portals/:portalId/reports` lists them,
- * `GET /api/portals/:portalId/reports/:report?<filters>&<params>&format=json|csv&table=NAME` runs one
- * (server/admin/README.md has the shapes). Read with the admin session of that portal (another
+ * `GET /api/portals/:portalId/reports/:report?<filters>&<params>&format=json|csv&table=NAME` runs one,
+ * `GET /api/portals/:portalId/reports/:report/records?<filters>&<params>&<cell>&limit&offset&format=`
+ * answers the records behind one of its figures, each with its HubSpot link (server/admin/README.md has
+ * the shapes). Every answer says when the reporting model was last refreshed (`refreshedAt` in JSON,
+ * the `X-Report-Refreshed-At` header on CSV too). Read with the admin session of that portal (another
  * portal's session gets 404) or `Authorization: Bearer OPERATOR_API_TOKEN`. Bad query → 400 naming
  * each parameter; unknown parameters are refused, so a misspelt filter never silently reads everything.
  */
@@ -84,48 +88,37 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
         metric: r.metric,
         filtered: r.filtered,
         params: Object.keys(r.params.shape),
+        cell: Object.keys(r.cell.shape),
         url: `/api/portals/${portalId}/reports/${r.name}`,
+        recordsUrl: `/api/portals/${portalId}/reports/${r.name}/records`,
       })),
     });
   });
 
+  /** The report of the path, or a 404 already sent. */
+  const reportOf = (req: Request, res: Response): Report | undefined => {
+    const name = typeof req.params.report === 'string' ? req.params.report : '';
+    const report = findReport(name);
+    if (!report)
+      res.status(404).json({
+        ok: false,
+        error: { message: `no report "${name}"; reports: ${REPORTS.map((r) => r.name).join(', ')}` },
+      });
+    return report;
+  };
+
   router.get('/api/portals/:portalId/reports/:report', async (req, res) => {
     const portalId = await authorize(req, res);
     if (portalId === undefined) return;
-    const report = findReport(req.params.report ?? '');
-    if (!report) {
-      res.status(404).json({
-        ok: false,
-        error: { message: `no report "${req.params.report}"; reports: ${REPORTS.map((r) => r.name).join(', ')}` },
-      });
+    const report = reportOf(req, res);
+    if (!report) return;
+    const query = parseReportQuery(report, req.query, 'report');
+    if (!query.ok) {
+      res.status(400).json({ ok: false, error: { message: query.message } });
       return;
     }
-    const Query = z.strictObject({
-      ...ReportFilters.shape,
-      ...report.params.shape,
-      format: z.enum(['json', 'csv']).default('json'),
-      table: z.string().min(1).max(50).optional(),
-    });
-    const query = Query.safeParse(req.query);
-    if (!query.success) {
-      res.status(400).json({ ok: false, error: { message: describeIssues(query.error.issues) } });
-      return;
-    }
-    const { format, table, from, to, channel, icpTier, productLine, ownerId, ...params } = query.data;
-    const filters = ReportFilters.parse(
-      Object.fromEntries(
-        Object.entries({ from, to, channel, icpTier, productLine, ownerId }).filter(([, v]) => v !== undefined),
-      ),
-    );
-    if (!report.filtered && Object.keys(filters).length > 0) {
-      res.status(400).json({
-        ok: false,
-        error: {
-          message: `${report.name} is portal-wide and takes no filters; remove ${Object.keys(filters).join(', ')}`,
-        },
-      });
-      return;
-    }
+    const { format, table, filters, params } = query.value;
+    if (!refuseFiltersOfPortalWide(res, report, filters)) return;
     const definitions = await currentDefinitions(deps.db, portalId);
     let result: unknown;
     try {
@@ -135,8 +128,7 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
         params,
       );
     } catch (error) {
-      if (!(error instanceof ReportParamError)) throw error;
-      res.status(400).json({ ok: false, error: { message: `${error.param}: ${error.message}`, field: error.param } });
+      if (!sendParamError(res, error)) throw error;
       return;
     }
     const tables = report.tables(result);
@@ -150,15 +142,13 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
       });
       return;
     }
+    const refresh = await lastReportingRefresh(deps.db, portalId);
+    freshnessHeader(res, refresh);
     if (format === 'csv') {
       const chosen = tables.find((t) => t.name === table) ?? tables[0]!;
-      res
-        .type('text/csv; charset=utf-8')
-        .attachment(`${report.name}-${chosen.name}-portal-${portalId}.csv`)
-        .send(stringify([chosen.columns, ...chosen.rows.map((row) => row.map(csvCell))]));
+      sendCsv(res, `${report.name}-${chosen.name}-portal-${portalId}.csv`, chosen.columns, chosen.rows);
       return;
     }
-    const refresh = await lastReportingRefresh(deps.db, portalId);
     res.json({
       ok: true,
       data: {
@@ -177,17 +167,94 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
     });
   });
 
+  router.get('/api/portals/:portalId/reports/:report/records', async (req, res) => {
+    const portalId = await authorize(req, res);
+    if (portalId === undefined) return;
+    const report = reportOf(req, res);
+    if (!report) return;
+    const query = parseReportQuery(report, req.query, 'records');
+    if (!query.ok) {
+      res.status(400).json({ ok: false, error: { message: query.message } });
+      return;
+    }
+    const { format, filters, params, cell, limit, offset } = query.value;
+    if (!refuseFiltersOfPortalWide(res, report, filters)) return;
+    const definitions = await currentDefinitions(deps.db, portalId);
+    let drill: Drill;
+    try {
+      drill = await report.records(
+        { db: deps.db, portalId, definitions: definitions.definitions, now: now() },
+        filters,
+        params,
+        cell,
+      );
+    } catch (error) {
+      if (!sendParamError(res, error)) throw error;
+      return;
+    }
+    const refresh = await lastReportingRefresh(deps.db, portalId);
+    freshnessHeader(res, refresh);
+    if (format === 'csv') {
+      // The whole list: a spreadsheet is where a long list of records is worked through.
+      sendCsv(
+        res,
+        `${report.name}-records-portal-${portalId}.csv`,
+        ['object_type', 'id', 'hubspot_url', ...drill.columns],
+        drill.records.map((r): Cell[] => [r.objectType, r.id, r.url, ...drill.columns.map((c) => r.values[c] ?? null)]),
+      );
+      return;
+    }
+    res.json({
+      ok: true,
+      data: {
+        report: report.name,
+        metric: report.metric,
+        portalId,
+        filters,
+        params,
+        cell,
+        figure: drill.figure,
+        refreshedAt: refresh?.refreshedAt.toISOString() ?? null,
+        reportingDefinitionsVersion: refresh?.definitionsVersion ?? null,
+        total: drill.records.length,
+        ...(drill.sum ? { sum: drill.sum } : {}),
+        offset,
+        limit,
+        columns: drill.columns,
+        records: drill.records.slice(offset, offset + limit),
+      },
+    });
+  });
+
   return router;
 }
 
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((i) =>
-      i.code === 'unrecognized_keys'
-        ? `unknown query parameter${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`
-        : `${i.path.join('.') || 'query'}: ${i.message}`,
-    )
-    .join('; ');
+/** A portal-wide report takes no filters: a 400 naming them; true when there were none. */
+function refuseFiltersOfPortalWide(res: Response, report: Report, filters: Record<string, unknown>): boolean {
+  if (report.filtered || Object.keys(filters).length === 0) return true;
+  res.status(400).json({
+    ok: false,
+    error: { message: `${report.name} is portal-wide and takes no filters; remove ${Object.keys(filters).join(', ')}` },
+  });
+  return false;
+}
+
+function sendParamError(res: Response, error: unknown): boolean {
+  if (!(error instanceof ReportParamError)) return false;
+  res.status(400).json({ ok: false, error: { message: `${error.param}: ${error.message}`, field: error.param } });
+  return true;
+}
+
+/** When the data behind the answer was last refreshed, on every answer (CSV has no other place for it). */
+function freshnessHeader(res: Response, refresh: ReportingRefresh | undefined): void {
+  res.set('X-Report-Refreshed-At', refresh?.refreshedAt.toISOString() ?? 'never');
+}
+
+function sendCsv(res: Response, filename: string, columns: string[], rows: Cell[][]): void {
+  res
+    .type('text/csv; charset=utf-8')
+    .attachment(filename)
+    .send(stringify([columns, ...rows.map((row) => row.map(csvCell))]));
 }
 
 /**

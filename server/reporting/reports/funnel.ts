@@ -1,15 +1,21 @@
 import type { Queryable } from '../../db/pool.ts';
 import { funnel, type StageFunnel } from '../../domain/metrics/index.ts';
 import type { Definitions } from '../../domain/policy/index.ts';
-import { filterParams, type ReportFilters } from '../filters.ts';
+import { drillRecord, type Drill } from '../drill.ts';
+import type { ReportFilters } from '../filters.ts';
+import { enteredByRecord, LIFECYCLE_OF } from '../stage-entries.ts';
 
 /**
  * Funnel v1 — per lifecycle (contacts, deals, tickets), over the records in scope that match the
  * filters: for each stage of the main path, the records that entered it, next-step conversion
  * (entered the next stage ÷ entered this one) and cumulative conversion (÷ entered the first stage),
- * with velocity (median and p75 days to the next stage reached). Cohorts: the UTC month in which a
- * record entered its earliest stage; `from`/`to` select cohorts by that month. The arithmetic is the
- * domain's `funnel()`; this query only gathers each record's entered-at per stage.
+ * with velocity (median and p75 days to the next stage reached; the velocity report has the same
+ * figures with their base). Cohorts: the UTC month in which a record entered its earliest stage, each
+ * with the same columns; `from`/`to` select cohorts by that month. The arithmetic is the domain's
+ * `funnel()`; the query (`stage-entries.ts`) only gathers each record's entered-at per stage.
+ *
+ * Drill-down: `stage` (and `cohort`, YYYY-MM) → the records that entered that stage (the `entered`
+ * figure); the conversions are ratios of two such counts.
  */
 export const FUNNEL_METRIC = { id: 'funnel', version: 1 } as const;
 
@@ -22,34 +28,8 @@ export async function funnelReport(
   objectType: 'contacts' | 'deals' | 'tickets',
   filters: ReportFilters,
 ): Promise<FunnelReport> {
-  const { rows } = await db.query<{ object_id: string; stage: string; entered_at: Date; cohort: string }>(
-    `WITH recs AS (
-       SELECT r.object_id FROM report_records r
-        WHERE r.portal_id = $1 AND r.object_type = $8
-          AND ($4::text IS NULL OR r.lead_channel = $4) AND ($5::text IS NULL OR r.icp_tier = $5)
-          AND ($6::text IS NULL OR r.product_line = $6) AND ($7::text IS NULL OR r.owner_id = $7)),
-     cohorts AS (
-       SELECT e.object_id, to_char(date_trunc('month', min(e.entered_at) AT TIME ZONE 'UTC'), 'YYYY-MM') AS cohort
-         FROM report_stage_entries e JOIN recs USING (object_id)
-        WHERE e.portal_id = $1 AND e.object_type = $8
-        GROUP BY e.object_id)
-     SELECT e.object_id, e.stage, e.entered_at, c.cohort
-       FROM report_stage_entries e JOIN cohorts c USING (object_id)
-      WHERE e.portal_id = $1 AND e.object_type = $8
-        AND ($2::date IS NULL OR c.cohort >= to_char($2::date, 'YYYY-MM'))
-        AND ($3::date IS NULL OR c.cohort <= to_char($3::date, 'YYYY-MM'))
-      ORDER BY c.cohort, e.object_id`,
-    [portalId, ...filterParams(filters), objectType],
-  );
-  const byRecord = new Map<string, { cohort: string; entered: Map<string, number> }>();
-  for (const row of rows) {
-    const record = byRecord.get(row.object_id) ?? { cohort: row.cohort, entered: new Map<string, number>() };
-    record.entered.set(row.stage, row.entered_at.getTime());
-    byRecord.set(row.object_id, record);
-  }
-  const object = ({ contacts: 'contact', deals: 'deal', tickets: 'ticket' } as const)[objectType];
-  const path = definitions.stages[object].order[0] ?? [];
-  const all = [...byRecord.values()];
+  const all = await enteredByRecord(db, portalId, objectType, filters);
+  const path = definitions.stages[LIFECYCLE_OF[objectType]].order[0] ?? [];
   const months = [...new Set(all.map((r) => r.cohort))].sort();
   return {
     overall: funnel(
@@ -63,5 +43,29 @@ export async function funnelReport(
         all.filter((r) => r.cohort === month).map((r) => r.entered),
       ),
     })),
+  };
+}
+
+export async function funnelRecords(
+  db: Queryable,
+  portalId: number,
+  objectType: 'contacts' | 'deals' | 'tickets',
+  filters: ReportFilters,
+  cell: { stage: string; cohort?: string | undefined },
+): Promise<Drill> {
+  const all = await enteredByRecord(db, portalId, objectType, filters);
+  const records = all
+    .filter((r) => r.entered.has(cell.stage) && (cell.cohort === undefined || r.cohort === cell.cohort))
+    .sort((a, b) => Number(a.id) - Number(b.id))
+    .map((r) =>
+      drillRecord(portalId, objectType, r.id, {
+        cohort: r.cohort,
+        entered_at: new Date(r.entered.get(cell.stage)!).toISOString(),
+      }),
+    );
+  return {
+    figure: `${objectType} that entered ${cell.stage}${cell.cohort ? ` (cohort ${cell.cohort})` : ''}`,
+    columns: ['cohort', 'entered_at'],
+    records,
   };
 }

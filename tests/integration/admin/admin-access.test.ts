@@ -62,6 +62,11 @@ describe('an unauthenticated visitor', () => {
     const report = await visitor.get(`${admin.app.url}/api/portals/${PORTAL_ID}/reports/win-rate`);
     expect(report.status).toBe(401);
     expect(await report.json()).toEqual({ ok: false, error: { message: expect.any(String) } });
+    const records = await visitor.get(`${admin.app.url}/api/portals/${PORTAL_ID}/reports/win-rate/records?outcome=won`);
+    expect(records.status).toBe(401);
+    const recordsPage = await visitor.get(`${page()}/records/win-rate?outcome=won`);
+    expect(recordsPage.status).toBe(401);
+    expect(await recordsPage.text()).not.toContain('app.hubspot.com');
   });
 
   it('cannot write anything', async () => {
@@ -326,6 +331,12 @@ describe('portals are kept apart', () => {
     expect(response.status).toBe(404);
     expect(await response.text()).not.toContain('<svg');
     expect((await browser.get(`${admin.app.url}/api/portals/${PORTAL_ID}/reports/win-rate`)).status).toBe(404);
+    expect(
+      (await browser.get(`${admin.app.url}/api/portals/${PORTAL_ID}/reports/win-rate/records?outcome=won`)).status,
+    ).toBe(404);
+    const records = await browser.get(`${page()}/records/win-rate?outcome=won`);
+    expect(records.status).toBe(404);
+    expect(await records.text()).not.toContain('app.hubspot.com');
     const before = await count(`SELECT count(*)::int AS n FROM api_keys WHERE portal_id = $1`, [PORTAL_ID]);
     const write = await browser.postJson(`${page()}/api-keys`, { label: 'x' }, { 'x-csrf-token': csrf });
     expect(write.status).toBe(404);

@@ -88,6 +88,64 @@ describe('the admin page', () => {
     expect(all).toMatch(/Last refreshed\s+<time datetime="2026-11-01T00:00:00.000Z">/);
   });
 
+  it('links every count to the page of its records, as many as the count, each linked into HubSpot', async () => {
+    const { html } = await page();
+    const decode = (text: string) => text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+    const links = [...html.matchAll(/<a class="drill" href="([^"]+)">([^<]+)<\/a>/g)].map((m) => ({
+      href: decode(m[1]!),
+      text: decode(m[2]!).trim(),
+    }));
+    expect(links.length).toBeGreaterThan(20);
+    for (const report of [
+      'funnel',
+      'velocity',
+      'win-rate',
+      'spend-efficiency',
+      'cac-payback',
+      'delivery-by-channel',
+      'kpis',
+    ])
+      expect(
+        links.some((l) => l.href.includes(`/records/${report}?`)),
+        report,
+      ).toBe(true);
+    // Every plain count on the page equals the number of records its page lists.
+    const counts = links.filter((l) => /^\d+$/.test(l.text)).slice(0, 40);
+    expect(counts.length).toBeGreaterThan(10);
+    for (const link of counts) {
+      const response = await browser.get(`${admin.app.url}${link.href}`);
+      expect(response.status, link.href).toBe(200);
+      const records = await response.text();
+      const total = /<strong id="drill-total">(\d+)<\/strong>/.exec(records)![1];
+      expect(total, link.href).toBe(link.text);
+      const rows = [...records.matchAll(/<tr data-record="(\w+) (\d+)">\s*<td><a href="([^"]+)"/g)];
+      expect(rows.length, link.href).toBe(Math.min(Number(link.text), 500));
+      for (const [, type, id, url] of rows)
+        expect(url).toBe(
+          `https://app.hubspot.com/contacts/${PORTAL_ID}/record/${{ contacts: '0-1', companies: '0-2', deals: '0-3', tickets: '0-5' }[type!]}/${id}`,
+        );
+    }
+    // The records page keeps the filters and leads back to the dashboards with them.
+    const filtered = await browser.get(
+      `${admin.app.url}/admin/portals/${PORTAL_ID}/records/win-rate?ownerId=501&outcome=won`,
+    );
+    const body = await filtered.text();
+    expect(body).toMatch(/href="\/admin\/portals\/\d+\?ownerId=501#dashboards"/);
+    expect(body).toContain('/api/portals/');
+    const bad = await browser.get(`${admin.app.url}/admin/portals/${PORTAL_ID}/records/win-rate?outcome=tied`);
+    expect(bad.status).toBe(400);
+    const none = await browser.get(`${admin.app.url}/admin/portals/${PORTAL_ID}/records/nope`);
+    expect(none.status).toBe(404);
+  });
+
+  it('shows velocity and CAC payback inputs with their charts', async () => {
+    const { html } = await page();
+    expect(html).toContain('id="chart-velocity"');
+    expect(html).toContain('id="chart-cac"');
+    expect(html).toContain('id="cac-table"');
+    expect(html).toContain('id="velocity-table"');
+  });
+
   it('escapes every value it shows', async () => {
     await db.pool.query(
       `UPDATE findings SET proposed_fix = '<script>alert(1)</script>', owner_email = '"><img src=x onerror=alert(1)>'

@@ -3,7 +3,9 @@ import { lastReportingRefresh } from '../../../server/db/repositories/reporting.
 import { DEFAULT_DEFINITIONS } from '../../../server/domain/policy/default-policy.ts';
 import { deliveryByChannelReport } from '../../../server/reporting/reports/delivery-by-channel.ts';
 import { funnelReport } from '../../../server/reporting/reports/funnel.ts';
+import { cacPaybackReport } from '../../../server/reporting/reports/cac-payback.ts';
 import { spendEfficiencyReport } from '../../../server/reporting/reports/spend-efficiency.ts';
+import { velocityReport } from '../../../server/reporting/reports/velocity.ts';
 import { winRateReport } from '../../../server/reporting/reports/win-rate.ts';
 import { useTestDatabase } from '../../helpers/database.ts';
 import {
@@ -51,8 +53,10 @@ describe('the reports API', () => {
     const body = (await response.json()) as { data: { report: string }[] };
     expect(body.data.map((r) => r.report)).toEqual([
       'funnel',
+      'velocity',
       'win-rate',
       'spend-efficiency',
+      'cac-payback',
       'delivery-by-channel',
       'kpis',
     ]);
@@ -80,6 +84,13 @@ describe('the reports API', () => {
     expect(spend.data.result).toEqual(
       await spendEfficiencyReport(db.pool, PORTAL_ID, 'linear', { channel: 'paid_search' }),
     );
+    const velocity = (await (await browser.get(api(`/velocity?${query}`))).json()) as Answer<unknown>;
+    expect(velocity.data.result).toEqual(
+      await velocityReport(db.pool, PORTAL_ID, DEFAULT_DEFINITIONS, 'deals', filters),
+    );
+    expect(velocity.data.metric).toEqual({ id: 'velocity', version: 1 });
+    const cac = (await (await browser.get(api('/cac-payback?channel=paid_search'))).json()) as Answer<unknown>;
+    expect(cac.data.result).toEqual(await cacPaybackReport(db.pool, PORTAL_ID, { channel: 'paid_search' }));
     const delivery = (await (await browser.get(api('/delivery-by-channel'))).json()) as Answer<unknown>;
     expect(delivery.data.result).toEqual(await deliveryByChannelReport(db.pool, PORTAL_ID, {}));
     const kpis = (await (await browser.get(api('/kpis'))).json()) as Answer<{
@@ -109,6 +120,80 @@ describe('the reports API', () => {
     expect(deals[1]![3]).toMatch(new RegExp(`^https://app\\.hubspot\\.com/contacts/${PORTAL_ID}/record/0-3/\\d+$`));
   });
 
+  it('answers the records behind a figure, as many as the figure counts, each linked into HubSpot', async () => {
+    type Records = {
+      ok: true;
+      data: {
+        figure: string;
+        total: number;
+        offset: number;
+        limit: number;
+        refreshedAt: string;
+        cell: Record<string, string>;
+        columns: string[];
+        sum?: { column: string; value: number };
+        records: { objectType: string; id: number; url: string; values: Record<string, unknown> }[];
+      };
+    };
+    const win = await winRateReport(db.pool, PORTAL_ID, {});
+    const row = win.byChannel.find((r) => r.won > 0)!;
+    const response = await browser.get(api(`/win-rate/records?leadChannel=${row.leadChannel}&outcome=won`));
+    expect(response.status).toBe(200);
+    const won = (await response.json()) as Records;
+    expect(won.data.total).toBe(row.won);
+    expect(won.data.records).toHaveLength(row.won);
+    expect(won.data.cell).toEqual({ leadChannel: row.leadChannel, outcome: 'won' });
+    expect(won.data.refreshedAt).toBe((await lastReportingRefresh(db.pool, PORTAL_ID))!.refreshedAt.toISOString());
+    for (const record of won.data.records)
+      expect(record.url).toBe(`https://app.hubspot.com/contacts/${PORTAL_ID}/record/0-3/${record.id}`);
+
+    // Paging: the total stays the figure, the page is a slice of it.
+    const funnel = await funnelReport(db.pool, PORTAL_ID, DEFAULT_DEFINITIONS, 'contacts', {});
+    const first = funnel.overall[0]!;
+    const page = (await (
+      await browser.get(api(`/funnel/records?object=contacts&stage=${first.stage}&limit=5&offset=5`))
+    ).json()) as Records;
+    expect(page.data).toMatchObject({ total: first.entered, offset: 5, limit: 5 });
+    expect(page.data.records).toHaveLength(Math.min(5, Math.max(0, first.entered - 5)));
+    expect(page.data.records[0]!.url).toMatch(new RegExp(`/record/0-1/${page.data.records[0]!.id}$`));
+
+    // A sum drills to records adding up to it.
+    const spend = await spendEfficiencyReport(db.pool, PORTAL_ID, 'linear', {});
+    const channel = spend.channels.find((c) => c.pipelineCents > 0)!;
+    const credits = (await (
+      await browser.get(api(`/spend-efficiency/records?model=linear&measure=pipeline&creditChannel=${channel.channel}`))
+    ).json()) as Records;
+    expect(credits.data.sum).toEqual({ column: 'credit_cents', value: channel.pipelineCents });
+
+    // The KPIs: portal-wide, so no filters; a share to its base.
+    const kpi = await browser.get(api('/kpis/records?kpi=completeness&key=deal&measure=base'));
+    expect(kpi.status).toBe(200);
+    expect(((await kpi.json()) as Records).data.records.every((r) => r.objectType === 'deals')).toBe(true);
+    expect((await browser.get(api('/kpis/records?kpi=completeness&ownerId=501'))).status).toBe(400);
+
+    // CSV: every record, the link in each row, and when the data was refreshed in a header.
+    const csv = await browser.get(api(`/win-rate/records?leadChannel=${row.leadChannel}&outcome=won&format=csv`));
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('x-report-refreshed-at')).toBe(won.data.refreshedAt);
+    const rows = parse(await csv.text()) as string[][];
+    expect(rows[0]).toEqual(['object_type', 'id', 'hubspot_url', ...won.data.columns]);
+    expect(rows.slice(1).map((r) => r[2])).toEqual(won.data.records.map((r) => r.url));
+
+    // Machines read them with the operator token too.
+    const operator = await fetch(api(`/win-rate/records?outcome=lost`), {
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+    });
+    expect(operator.status).toBe(200);
+    expect(((await operator.json()) as Records).data.total).toBe(win.overall.lost);
+  });
+
+  it('says when the data was refreshed on CSV answers too', async () => {
+    const response = await browser.get(api('/funnel?format=csv'));
+    expect(response.headers.get('x-report-refreshed-at')).toBe(
+      (await lastReportingRefresh(db.pool, PORTAL_ID))!.refreshedAt.toISOString(),
+    );
+  });
+
   it('refuses bad input with a 400 saying what and where', async () => {
     const cases: [string, RegExp][] = [
       ['/win-rate?from=2026-13-01', /from/],
@@ -119,6 +204,15 @@ describe('the reports API', () => {
       ['/win-rate?format=xml', /format/],
       ['/win-rate?format=csv&table=nope', /table: "nope" is not a table of win-rate/],
       ['/kpis?channel=email', /takes no filters/],
+      ['/win-rate/records?outcome=tied', /outcome/],
+      ['/win-rate/records?stage=proposal', /unknown query parameter stage/],
+      ['/delivery-by-channel/records', /measure/],
+      ['/funnel/records?stage=proposal&cohort=2026-13', /cohort/],
+      ['/funnel/records?stage=proposal&limit=0', /limit/],
+      ['/win-rate?outcome=won', /unknown query parameter outcome/],
+      ['/funnel/records?stage=propsal', /stage: "propsal" is not a stage of the deals funnel/],
+      ['/kpis/records?kpi=completeness&key=lead', /key: completeness needs key=one of/],
+      ['/kpis/records?kpi=sla_compliance&key=nope', /key: sla_compliance needs key=an SLA/],
     ];
     for (const [path, message] of cases) {
       const response = await browser.get(api(path));
@@ -126,7 +220,7 @@ describe('the reports API', () => {
       const body = (await response.json()) as { ok: false; error: { message: string } };
       expect(body.error.message, path).toMatch(message);
     }
-    const unknown = await browser.get(api('/velocity'));
+    const unknown = await browser.get(api('/pipeline-velocity'));
     expect(unknown.status).toBe(404);
   });
 
