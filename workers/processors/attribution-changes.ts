@@ -4,7 +4,7 @@ import { reportingRefresh } from '../../server/jobs/reporting-refresh.job.ts';
 import { enqueue } from '../../server/queue/enqueue.ts';
 import { defineProcessor, type ProcessorEntry } from '../processor.ts';
 
-const QUARTER_HOUR_MS = 15 * 60_000;
+const MINUTE_MS = 60_000;
 
 /** Recomputes attribution for what changed in one portal's mirror; `clock` pins "now" (the demo). */
 export function attributionChangesProcessor(deps: { clock?: () => Date } = {}): ProcessorEntry {
@@ -15,8 +15,9 @@ export function attributionChangesProcessor(deps: { clock?: () => Date } = {}): 
     });
     context.log.info({ portalId, ...summary }, 'attribution caught up with changes');
     if (summary.batches === 0) return;
-    // A rebuild reads the whole portal: at most one per quarter hour after changes.
-    const quarterHour = Math.floor(Date.now() / QUARTER_HOUR_MS);
-    await enqueue(context, reportingRefresh, { portalId }, { runKey: `changes-${quarterHour}` });
+    // The refresh re-derives only the records changed since the last one; at most one a minute, so a
+    // burst of webhook batches makes one refresh, and reports trail HubSpot by about a minute.
+    const minute = Math.floor(Date.now() / MINUTE_MS);
+    await enqueue(context, reportingRefresh, { portalId }, { runKey: `changes-${minute}` });
   });
 }
