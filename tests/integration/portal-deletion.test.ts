@@ -110,9 +110,7 @@ async function seedPortal(portalId: number): Promise<void> {
   await q(
     `INSERT INTO report_sla_clocks (portal_id, object_type, object_id, sla, started_at) VALUES ($1, 'deals', 1, 'deal_stall', now())`,
   );
-  await q(
-    `INSERT INTO report_pending (portal_id, object_type, object_id) VALUES ($1, 'deals', 1) ON CONFLICT DO NOTHING`,
-  );
+  await q(`INSERT INTO report_pending (portal_id, object_type, object_id) VALUES ($1, 'deals', 1)`);
   await q(`INSERT INTO portal_admins (portal_id, user_id, added_by) VALUES ($1, 7, 'install')`);
   await q(
     `INSERT INTO admin_sessions (id_hash, portal_id, user_id, via, csrf_token, expires_at) VALUES (sha256(convert_to($1::bigint::text, 'UTF8')), $1::bigint, 7, 'oauth', 'csrf', now() + interval '1 hour')`,

@@ -52,19 +52,23 @@ CREATE INDEX report_sla_clocks_due ON report_sla_clocks (portal_id, breach_at)
 -- whole portal anyway, so the initial full sync (the bulk of all writes) pays nothing. The refresh
 -- commits that row before it reads anything (server/reporting/refresh-reporting.ts), so every write
 -- after that point is marked.
+--
+-- Append-only, like record_changes: a mark is never deduplicated on insert (the refresh takes them all
+-- and dedupes), so two writers marking the same records in different orders never wait on each other's
+-- uncommitted keys (with a unique key they could deadlock: a sync page and a webhook drain at once).
 CREATE TABLE report_pending (
-  portal_id   bigint NOT NULL REFERENCES portals ON DELETE CASCADE,
-  object_type text   NOT NULL CHECK (object_type IN ('companies', 'contacts', 'deals', 'tickets')),
-  object_id   bigint NOT NULL,
-  PRIMARY KEY (portal_id, object_type, object_id)
+  portal_id   bigint    NOT NULL REFERENCES portals ON DELETE CASCADE,
+  id          bigserial NOT NULL,
+  object_type text      NOT NULL CHECK (object_type IN ('companies', 'contacts', 'deals', 'tickets')),
+  object_id   bigint    NOT NULL,
+  PRIMARY KEY (portal_id, id)
 );
 
 CREATE FUNCTION mark_report_pending_from_changes() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO report_pending (portal_id, object_type, object_id)
   SELECT DISTINCT n.portal_id, n.object_type, n.object_id FROM new_rows n
-   WHERE EXISTS (SELECT 1 FROM report_refreshes r WHERE r.portal_id = n.portal_id)
-  ON CONFLICT DO NOTHING;
+   WHERE EXISTS (SELECT 1 FROM report_refreshes r WHERE r.portal_id = n.portal_id);
   RETURN NULL;
 END;
 $$;
@@ -77,8 +81,7 @@ CREATE FUNCTION mark_report_pending_inserted_channels() RETURNS trigger LANGUAGE
 BEGIN
   INSERT INTO report_pending (portal_id, object_type, object_id)
   SELECT DISTINCT n.portal_id, n.object_type, n.object_id FROM new_rows n
-   WHERE n.source = 'attribution' AND EXISTS (SELECT 1 FROM report_refreshes r WHERE r.portal_id = n.portal_id)
-  ON CONFLICT DO NOTHING;
+   WHERE n.source = 'attribution' AND EXISTS (SELECT 1 FROM report_refreshes r WHERE r.portal_id = n.portal_id);
   RETURN NULL;
 END;
 $$;
@@ -89,8 +92,7 @@ BEGIN
     FROM new_rows n JOIN old_rows o
       ON o.portal_id = n.portal_id AND o.object_type = n.object_type AND o.object_id = n.object_id AND o.source = n.source
    WHERE n.source = 'attribution' AND n.properties IS DISTINCT FROM o.properties
-     AND EXISTS (SELECT 1 FROM report_refreshes r WHERE r.portal_id = n.portal_id)
-  ON CONFLICT DO NOTHING;
+     AND EXISTS (SELECT 1 FROM report_refreshes r WHERE r.portal_id = n.portal_id);
   RETURN NULL;
 END;
 $$;
@@ -100,8 +102,7 @@ BEGIN
   -- marked for a portal that is gone.
   INSERT INTO report_pending (portal_id, object_type, object_id)
   SELECT DISTINCT o.portal_id, o.object_type, o.object_id FROM old_rows o
-   WHERE o.source = 'attribution' AND EXISTS (SELECT 1 FROM report_refreshes r WHERE r.portal_id = o.portal_id)
-  ON CONFLICT DO NOTHING;
+   WHERE o.source = 'attribution' AND EXISTS (SELECT 1 FROM report_refreshes r WHERE r.portal_id = o.portal_id);
   RETURN NULL;
 END;
 $$;

@@ -98,7 +98,8 @@ export async function lockReportingRefresh(db: Queryable, portalId: number): Pro
 /** Takes (deletes and returns) every record marked for re-derivation; call before reading them. */
 export async function takePendingRecords(db: Queryable, portalId: number): Promise<PendingRecord[]> {
   const { rows } = await db.query<{ objectType: string; objectId: number }>(
-    `DELETE FROM report_pending WHERE portal_id = $1 RETURNING object_type AS "objectType", object_id AS "objectId"`,
+    `WITH taken AS (DELETE FROM report_pending WHERE portal_id = $1 RETURNING object_type, object_id)
+     SELECT DISTINCT object_type AS "objectType", object_id AS "objectId" FROM taken`,
     [portalId],
   );
   return rows;
