@@ -3,7 +3,13 @@ import { withTransaction, type Queryable } from '../db/pool.ts';
 import { saveComputedProperties } from '../db/repositories/computed-properties.ts';
 import { recordFindings } from '../db/repositories/findings.ts';
 import { currentDefinitions } from '../definitions/current-definitions.ts';
-import { evaluateRecord, recordKey, type DuplicateMatch } from '../domain/hygiene/index.ts';
+import {
+  evaluateRecord,
+  recordKey,
+  type DuplicateMatch,
+  type RecordEvaluation,
+  type RecordInput,
+} from '../domain/hygiene/index.ts';
 import type { CrmObject, Definitions } from '../domain/policy/index.ts';
 import { HUBSPOT_OBJECT_TYPE } from '../domain/policy/primitives.ts';
 import { duplicatesAround } from './duplicates-around.ts';
@@ -43,43 +49,75 @@ export async function evaluateAndRecord(
       (a, b) => a - b,
     );
     if (ids.length === 0) continue;
-    const records = await loadRecords(tx, run.portalId, objectType, ids);
-    const evaluations = records.map((record) =>
-      evaluateRecord(record, run.definitions, run.now, { duplicates: run.duplicates.get(recordKey(record)) ?? [] }),
-    );
-    // The values section 8 writes back, kept for write-back to compare with what HubSpot has.
-    await saveComputedProperties(
-      tx,
-      run.portalId,
-      'hygiene',
-      run.now,
-      evaluations.map((e) => ({
-        objectType: HUBSPOT_OBJECT_TYPE[e.objectType],
-        objectId: Number(e.objectId),
-        properties: e.properties,
-      })),
-    );
-    const written = await recordFindings(tx, run.portalId, {
-      definitionsVersion: run.definitionsVersion,
-      now: run.now,
-      evaluated: ids.map((id) => ({ objectType, objectId: id })),
-      findings: evaluations.flatMap((e) =>
-        e.findings.map((f) => ({
-          objectType: f.objectType,
-          objectId: Number(f.objectId),
-          code: f.code,
-          field: f.field ?? null,
-          severity: f.severity,
-          proposedFix: f.proposedFix,
-          ownerId: e.ownerId ?? null,
-        })),
-      ),
-    });
-    result.records += evaluations.length;
+    const evaluations = evaluateLoaded(run, await loadRecords(tx, run.portalId, objectType, ids));
+    const written = await recordEvaluations(tx, run, objectType, ids, evaluations);
+    result.records += written.records;
     result.open += written.open;
     result.resolved += written.resolved;
   }
   return result;
+}
+
+/** The engine over records loaded for this run (each with its duplicate memberships). */
+export function evaluateLoaded(run: EvaluationRun, records: readonly RecordInput[]): RecordEvaluation[] {
+  return records.map((record) =>
+    evaluateRecord(record, run.definitions, run.now, { duplicates: run.duplicates.get(recordKey(record)) ?? [] }),
+  );
+}
+
+/**
+ * The records of one type an evaluation covers: these ids, or every id from `fromId` to `toId` (a
+ * whole-portal batch: the live records of the range, the others being gone).
+ */
+export type Evaluated = readonly number[] | { fromId: number; toId: number };
+
+/**
+ * Writes the evaluations of the records `evaluated` covers (records of one type; those without an
+ * evaluation are gone, and their open findings are resolved). Run it inside a transaction, so the log
+ * and the properties move together.
+ */
+export async function recordEvaluations(
+  tx: Queryable,
+  run: EvaluationRun,
+  objectType: CrmObject,
+  evaluated: Evaluated,
+  evaluations: readonly RecordEvaluation[],
+): Promise<BatchResult> {
+  // The values section 8 writes back, kept for write-back to compare with what HubSpot has.
+  await saveComputedProperties(
+    tx,
+    run.portalId,
+    'hygiene',
+    run.now,
+    evaluations.map((e) => ({
+      objectType: HUBSPOT_OBJECT_TYPE[e.objectType],
+      objectId: Number(e.objectId),
+      properties: e.properties,
+    })),
+  );
+  const written = await recordFindings(tx, run.portalId, {
+    definitionsVersion: run.definitionsVersion,
+    now: run.now,
+    evaluated: isRange(evaluated)
+      ? { objectType, fromId: evaluated.fromId, toId: evaluated.toId }
+      : evaluated.map((id) => ({ objectType, objectId: id })),
+    findings: evaluations.flatMap((e) =>
+      e.findings.map((f) => ({
+        objectType: f.objectType,
+        objectId: Number(f.objectId),
+        code: f.code,
+        field: f.field ?? null,
+        severity: f.severity,
+        proposedFix: f.proposedFix,
+        ownerId: e.ownerId ?? null,
+      })),
+    ),
+  });
+  return { records: evaluations.length, ...written };
+}
+
+function isRange(evaluated: Evaluated): evaluated is { fromId: number; toId: number } {
+  return !Array.isArray(evaluated);
 }
 
 /**

@@ -141,21 +141,56 @@ async function loadAssociated(
   return result;
 }
 
-/** Every record that can take part in a duplicate group: only the property each rule compares is read. */
+/** Rows a page of duplicate candidates holds: the driver's rows of one page at a time, never the portal's. */
+const CANDIDATE_PAGE = 50_000;
+
+/**
+ * Duplicate candidates as `findDuplicates` reads them, one at a time. Held as an id and a value per
+ * record (most of a large portal's contacts have an email) rather than as an object each: the objects
+ * are made as they are read and are garbage at once.
+ */
+export type DuplicateCandidates = Iterable<DuplicateCandidate> & { readonly count: number };
+
+/**
+ * Every record that can take part in a duplicate group: only the property each rule compares is read,
+ * in pages in id order (keyset), so the driver's rows of the whole portal are never in memory at once.
+ */
 export async function loadDuplicateCandidates(
   db: Queryable,
   portalId: number,
   rules: readonly { object: CrmObject; property: string }[],
-): Promise<DuplicateCandidate[]> {
-  const candidates: DuplicateCandidate[] = [];
+  options: { pageSize?: number } = {},
+): Promise<DuplicateCandidates> {
+  const pageSize = options.pageSize ?? CANDIDATE_PAGE;
+  const parts: { objectType: CrmObject; property: string; ids: number[]; values: string[] }[] = [];
   for (const rule of rules) {
-    const { rows } = await db.query<{ id: string; value: string | null }>(
-      `SELECT id::text AS id, properties ->> $3 AS value FROM crm_records
-        WHERE portal_id = $1 AND object_type = $2 AND NOT archived AND coalesce(properties ->> $3, '') <> ''`,
-      [portalId, TABLE[rule.object], rule.property],
-    );
-    for (const row of rows)
-      candidates.push({ objectType: rule.object, id: row.id, properties: { [rule.property]: row.value } });
+    const part = { objectType: rule.object, property: rule.property, ids: [] as number[], values: [] as string[] };
+    parts.push(part);
+    for (let afterId = 0; ;) {
+      const { rows } = await db.query<{ id: number; value: string }>(
+        `SELECT id, properties ->> $3 AS value FROM crm_records
+          WHERE portal_id = $1 AND object_type = $2 AND NOT archived AND coalesce(properties ->> $3, '') <> ''
+            AND id > $4
+          ORDER BY id LIMIT $5`,
+        [portalId, TABLE[rule.object], rule.property, afterId, pageSize],
+      );
+      for (const row of rows) {
+        part.ids.push(row.id);
+        part.values.push(row.value);
+      }
+      if (rows.length < pageSize) break;
+      afterId = rows.at(-1)!.id;
+    }
   }
-  return candidates;
+  return {
+    count: parts.reduce((sum, part) => sum + part.ids.length, 0),
+    *[Symbol.iterator]() {
+      for (const { objectType, property, ids, values } of parts)
+        for (let i = 0; i < ids.length; i++) {
+          const properties: Record<string, string> = {};
+          properties[property] = values[i]!;
+          yield { objectType, id: String(ids[i]), properties };
+        }
+    },
+  };
 }

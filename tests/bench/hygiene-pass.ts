@@ -15,7 +15,7 @@ import { createPool } from '../../server/db/pool.ts';
 import type { Queryable } from '../../server/db/pool.ts';
 import { currentDefinitions } from '../../server/definitions/current-definitions.ts';
 import type { CrmObject } from '../../server/domain/policy/index.ts';
-import { evaluatePortalHygiene } from '../../server/hygiene/evaluate-portal.ts';
+import { DEFAULT_BATCH_SIZE, evaluatePortalHygiene } from '../../server/hygiene/evaluate-portal.ts';
 import { loadDuplicateCandidates, loadRecords, nextRecordIds } from '../../server/hygiene/load-records.ts';
 import { reportMeasured } from './measured-child.ts';
 
@@ -35,9 +35,10 @@ export const HygienePassSchema = z.object({
 });
 export type HygienePass = z.infer<typeof HygienePassSchema>;
 
-// evaluate-portal.ts's order and default batch.
+// evaluate-portal.ts's order and default batch. Its reader reads one batch after another, like this
+// stream; it only does so while the engine and the writer work on the batches before.
 const ORDER: CrmObject[] = ['contact', 'company', 'deal', 'ticket'];
-const BATCH = 1_000;
+const BATCH = DEFAULT_BATCH_SIZE;
 
 async function stream(db: Queryable, portalId: number): Promise<HygienePass> {
   const { definitions } = await currentDefinitions(db, portalId);
@@ -51,7 +52,7 @@ async function stream(db: Queryable, portalId: number): Promise<HygienePass> {
       records += (await loadRecords(db, portalId, objectType, ids)).length;
     }
   }
-  return { records, candidates: candidates.length };
+  return { records, candidates: candidates.count };
 }
 
 async function main() {

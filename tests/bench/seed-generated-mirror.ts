@@ -148,13 +148,17 @@ export async function seedGeneratedMirror(db: pg.Pool, options: SeedOptions): Pr
     ingestTouches: 0,
   };
   const needs: BlockNeeds = { contacts: true, events: options.events, deals: true };
-  // One block is written while the next is planned: Postgres and Node each get a CPU.
+  // One block is written while the next is planned: Postgres and Node each get a CPU. A block's writes
+  // go one after another: run at once, the change-log triggers of two of them (a record's upsert and
+  // its associations' insert) mark the same records in opposite orders and can deadlock.
   let inFlight: Promise<unknown> = Promise.resolve();
   for (let b = 0; b < blockCount(options.contacts); b++) {
     const block = planBlock(ctx, b, needs);
     const writes = blockWrites(block, counts);
     await inFlight;
-    inFlight = Promise.all(writes.map((write) => write(db, portalId)));
+    inFlight = (async () => {
+      for (const write of writes) await write(db, portalId);
+    })();
     options.onProgress?.(counts.contacts);
   }
   await inFlight;

@@ -2,7 +2,11 @@ import type { Queryable } from '../pool.ts';
 
 export type ComputedRow = { objectType: string; objectId: number; properties: Record<string, string> };
 
-/** Stores one producer's values for a set of records (replacing that producer's earlier values for them). */
+/**
+ * Stores one producer's values for a set of records (replacing that producer's earlier values for them).
+ * A row whose values are unchanged is left as it is (no new row version, `computed_at` stays): write-back
+ * compares the values with its ledger, never the time, and a daily run then rewrites only what moved.
+ */
 export async function saveComputedProperties(
   db: Queryable,
   portalId: number,
@@ -11,19 +15,26 @@ export async function saveComputedProperties(
   rows: ComputedRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  await db.query(
-    `INSERT INTO computed_properties (portal_id, object_type, object_id, source, properties, computed_at)
-     SELECT $1, r.object_type, r.object_id, $2, r.properties, $3
-       FROM jsonb_to_recordset($4::jsonb) AS r(object_type text, object_id bigint, properties jsonb)
+  // Ids and types as arrays, the values as one JSON array in the same order: each map is then parsed
+  // once, as the jsonb it is stored as.
+  await db.query({
+    name: 'computed-properties-save',
+    text: `INSERT INTO computed_properties (portal_id, object_type, object_id, source, properties, computed_at)
+     SELECT $1, r.object_type, r.object_id, $2, p.properties, $3
+       FROM unnest($4::text[], $5::bigint[]) WITH ORDINALITY AS r(object_type, object_id, n)
+       JOIN jsonb_array_elements($6::jsonb) WITH ORDINALITY AS p(properties, n) USING (n)
      ON CONFLICT (portal_id, object_type, object_id, source)
-     DO UPDATE SET properties = EXCLUDED.properties, computed_at = EXCLUDED.computed_at`,
-    [
+     DO UPDATE SET properties = EXCLUDED.properties, computed_at = EXCLUDED.computed_at
+      WHERE computed_properties.properties IS DISTINCT FROM EXCLUDED.properties`,
+    values: [
       portalId,
       source,
       computedAt,
-      JSON.stringify(rows.map((r) => ({ object_type: r.objectType, object_id: r.objectId, properties: r.properties }))),
+      rows.map((r) => r.objectType),
+      rows.map((r) => r.objectId),
+      JSON.stringify(rows.map((r) => r.properties)),
     ],
-  );
+  });
 }
 
 /** Every record's computed values, the producers' maps merged (their property names never overlap). */

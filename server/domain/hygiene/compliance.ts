@@ -11,8 +11,13 @@ import { percent } from './values.ts';
 export type ComplianceStatus = 'compliant' | 'incomplete' | 'invalid';
 
 export function complianceStatus(findings: readonly Finding[], levels: Definitions['findings']): ComplianceStatus {
-  const present = new Set(findings.map((finding) => levels[finding.kind]?.compliance ?? null));
-  return present.has('invalid') ? 'invalid' : present.has('incomplete') ? 'incomplete' : 'compliant';
+  let status: ComplianceStatus = 'compliant';
+  for (const finding of findings) {
+    const level = levels[finding.kind]?.compliance;
+    if (level === 'invalid') return 'invalid';
+    if (level === 'incomplete') status = 'incomplete';
+  }
+  return status;
 }
 
 /** The scored checks of a record: each applicable section-2 row, join key check and the stage-integrity check. */

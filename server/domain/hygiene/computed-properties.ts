@@ -67,11 +67,14 @@ export function computedProperties(outcome: HygieneOutcome, definitions: Definit
 }
 
 function fieldsOf(findings: readonly Finding[], kinds: readonly Finding['kind'][]): string[] {
-  return findings.filter((f) => kinds.includes(f.kind) && f.field !== undefined).map((f) => f.field!);
+  const fields: string[] = [];
+  for (const f of findings) if (f.field !== undefined && kinds.includes(f.kind)) fields.push(f.field);
+  return fields;
 }
 
 /** Distinct, sorted in plain string order, joined with `;`. */
 function joined(values: readonly string[]): string {
+  if (values.length < 2) return values.length === 0 ? '' : values[0]!;
   return [...new Set(values)].sort().join(';');
 }
 
@@ -83,6 +86,7 @@ const INTEGRITY_VALUE: Record<StageIntegrityCheck, string> = {
 
 /** The first kind of stage gap present, in the precedence of `stageIntegrity.checks`; else `ok`. */
 function stageIntegrity(findings: readonly Finding[], definitions: Definitions): string {
+  if (!findings.some((f) => f.kind === 'stage_gap')) return 'ok';
   const present = new Set(findings.filter((f) => f.kind === 'stage_gap').map((f) => f.code.split(':')[1]));
   const first = definitions.stageIntegrity.checks.find((check) => present.has(check));
   return first === undefined ? 'ok' : INTEGRITY_VALUE[first];

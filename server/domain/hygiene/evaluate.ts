@@ -63,21 +63,37 @@ export function evaluateRecord(
 ): RecordEvaluation {
   const view = stagedRecord(record, definitions, instantOf(now));
   const duplicates = options.duplicates ?? [];
-  const families = view === undefined ? [] : FAMILIES.map((family) => family(view));
-  const result = combine([...families, duplicateResult(record, duplicates, definitions)]);
+  const results: RuleResult[] = [];
+  if (view !== undefined) for (const family of FAMILIES) results.push(family(view));
+  results.push(duplicateResult(record, duplicates, definitions));
+  const result = combine(results);
   const findings = canonicalFindings(result.findings);
   const score = { applicable: result.applicable, passed: result.passed };
-  return {
-    objectType: record.objectType,
-    objectId: record.id,
-    ...(record.ownerId === undefined ? {} : { ownerId: record.ownerId }),
-    inScope: view !== undefined,
-    stage: view?.stage ?? null,
-    findings,
-    properties: computedProperties({ record, view, findings, tally: score, duplicates }, definitions),
-    score,
-    slas: view === undefined ? [] : slaOutcomes(view),
-  };
+  const properties = computedProperties({ record, view, findings, tally: score, duplicates }, definitions);
+  const slas = view === undefined ? [] : slaOutcomes(view);
+  // Two literals rather than a spread of the optional owner: the same keys in the same order.
+  return record.ownerId === undefined
+    ? {
+        objectType: record.objectType,
+        objectId: record.id,
+        inScope: view !== undefined,
+        stage: view?.stage ?? null,
+        findings,
+        properties,
+        score,
+        slas,
+      }
+    : {
+        objectType: record.objectType,
+        objectId: record.id,
+        ownerId: record.ownerId,
+        inScope: view !== undefined,
+        stage: view?.stage ?? null,
+        findings,
+        properties,
+        score,
+        slas,
+      };
 }
 
 /** Every record of a portal (or a batch that holds every member of its duplicate groups), sorted by object and id. */

@@ -37,7 +37,11 @@ export function severityOf(findings: Definitions['findings'], kind: FindingKind)
 
 /** Findings in their canonical order, one per code (the first rule to report a code wins). */
 export function canonicalFindings(findings: readonly Finding[]): Finding[] {
+  // Most records have none or one: nothing to deduplicate or sort then.
+  if (findings.length < 2) return [...findings];
   const byCode = new Map<string, Finding>();
   for (const finding of findings) if (!byCode.has(finding.code)) byCode.set(finding.code, finding);
-  return [...byCode.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return [...byCode.values()].sort(compareCodes);
 }
+
+const compareCodes = (a: Finding, b: Finding) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);

@@ -14,9 +14,11 @@ import { seedGeneratedMirror } from '../seed-generated-mirror.ts';
  * stage histories, associations, owners and every rule's anomalies), seeded straight into a fresh
  * database as a full sync leaves it. Each pass runs in a process of its own (hygiene-pass.ts): the
  * stream twice (the faster counts: the first may still warm caches), then the first evaluation of the
- * portal (an empty issue log: every finding inserted), then a second one (the daily run: every finding
- * kept open, every computed value replaced), then the second again with V8's heap capped.
+ * portal (an empty issue log: every finding inserted), then a second one a day later (the daily run:
+ * findings kept open or resolved as the clock moved, computed values rewritten where they changed, as
+ * `clr_days_in_stage` does for most records), then the day after's with V8's heap capped.
  */
+const DAY_MS = 86_400_000;
 const PASS = fileURLToPath(new URL('../hygiene-pass.ts', import.meta.url));
 const SEED = 1;
 /** The capped pass: V8's old generation at 384 MB, its young generation at the usual 16 MB. */
@@ -57,10 +59,14 @@ async function runCase(c: (typeof CASES)[number], log: (message: string) => void
     const records = counts.contacts + counts.companies + counts.deals + counts.tickets;
     log(`${c.label}: ${records.toLocaleString('en')} records seeded in ${seconds(performance.now() - seeding)} s`);
 
-    const pass = async (mode: 'stream' | 'evaluate', nodeFlags: string[] = []): Promise<Measured<HygienePass>> => {
+    const pass = async (
+      mode: 'stream' | 'evaluate',
+      nodeFlags: string[] = [],
+      now = DEFAULT_NOW,
+    ): Promise<Measured<HygienePass>> => {
       const run = await runMeasured(
         PASS,
-        ['--database', database.url, '--portal', String(DEFAULT_PORTAL_ID), '--mode', mode, '--now', DEFAULT_NOW],
+        ['--database', database.url, '--portal', String(DEFAULT_PORTAL_ID), '--mode', mode, '--now', now],
         HygienePassSchema,
         nodeFlags,
       );
@@ -71,10 +77,13 @@ async function runCase(c: (typeof CASES)[number], log: (message: string) => void
     const streams = [await pass('stream'), await pass('stream')];
     const stream = streams.reduce((a, b) => (b.elapsedMs < a.elapsedMs ? b : a));
     const first = await pass('evaluate');
-    const again = await pass('evaluate');
+    // The next day's run (as hygiene.daily does it), then the day after's: every record evaluated, what
+    // changed rewritten.
+    const day = (n: number) => new Date(Date.parse(DEFAULT_NOW) + n * DAY_MS).toISOString();
+    const again = await pass('evaluate', [], day(1));
     // Uncapped, V8 grows its heap because the machine lets it (most of the RSS above is garbage not yet
     // collected); the same run with the old generation capped shows what the evaluation needs.
-    const capped = await pass('evaluate', CAPPED_HEAP);
+    const capped = await pass('evaluate', CAPPED_HEAP, day(2));
     return {
       case: c.label,
       metrics: {
@@ -95,7 +104,8 @@ async function runCase(c: (typeof CASES)[number], log: (message: string) => void
       notes:
         `${records} records (contacts ${counts.contacts}, companies ${counts.companies}, deals ${counts.deals}, ` +
         `tickets ${counts.tickets}), ${counts.stageEvents} stage events, ${counts.associations} associations; ` +
-        `${first.result.open} findings opened; streams ${streams.map((s) => seconds(s.elapsedMs)).join(' / ')} s`,
+        `${first.result.open} findings opened; next day ${again.result.open} kept or opened, ` +
+        `${again.result.resolved} resolved; streams ${streams.map((s) => seconds(s.elapsedMs)).join(' / ')} s`,
     };
   } finally {
     await database.drop();

@@ -82,4 +82,67 @@ describe('recordFindings (the issue log of one evaluation)', () => {
     const now = await state(PORTAL);
     expect([now['1:a']?.open, now['1:b']?.open, now['2:a']?.open]).toEqual([false, false, true]);
   });
+
+  it('stores every text as it was given: quotes, backslashes, braces, commas, NULL and empty strings', async () => {
+    const texts = ['say "hi"', 'C:\\path\\to', '{a,b}', 'NULL', '', ' spaced , out ', 'line\nbreak', 'ünïcødé ✓'];
+    const findings = texts.map((text, i): FindingRow => ({
+      objectType: 'deal',
+      objectId: 900 + i,
+      code: `code ${text}`,
+      field: i % 2 === 0 ? text : null,
+      severity: 'info',
+      proposedFix: text,
+      ownerId: i === 0 ? '501' : null,
+    }));
+    await write(
+      PORTAL,
+      day(5),
+      findings.map((f) => f.objectId),
+      findings,
+    );
+    const log = (await listFindings(db.pool, PORTAL)).filter((f) => f.objectId >= 900);
+    expect(log.map((f) => [f.objectId, f.code, f.field, f.proposedFix, f.ownerEmail])).toEqual(
+      findings.map((f) => [f.objectId, f.code, f.field, f.proposedFix, f.ownerId === null ? null : 'ana@example.com']),
+    );
+  });
+
+  it('given a range, resolves what is gone from every record of the range, and leaves the rest of the log alone', async () => {
+    // Deals 800–803 open a finding each, deal 810 too; then the range 800–805 is evaluated with only
+    // deal 801's finding present (deal 803 was, say, archived: the pass evaluated no record 803).
+    await write(
+      PORTAL,
+      day(6),
+      [800, 801, 802, 803, 810],
+      [800, 801, 802, 803, 810].map((id) => finding(id, 'r')),
+    );
+    const written = await withTransaction(db.pool, (tx) =>
+      recordFindings(tx, PORTAL, {
+        definitionsVersion: 1,
+        now: day(7),
+        evaluated: { objectType: 'deal', fromId: 800, toId: 805 },
+        findings: [finding(801, 'r'), finding(802, 's')],
+      }),
+    );
+    expect(written).toEqual({ open: 2, resolved: 3 });
+    const now = await state(PORTAL);
+    expect([800, 801, 802, 803, 810].map((id) => now[`${id}:r`]?.open)).toEqual([false, true, false, false, true]);
+    expect(now['802:s']?.open).toBe(true);
+    // Another type's findings in the same id range are not the range's.
+    await db.pool.query(
+      `INSERT INTO findings (portal_id, object_type, object_id, code, severity, proposed_fix, definitions_version,
+                             first_seen_at, last_seen_at)
+       VALUES ($1, 'ticket', 801, 't', 'info', 'fix', 1, $2, $2)`,
+      [PORTAL, day(7)],
+    );
+    await withTransaction(db.pool, (tx) =>
+      recordFindings(tx, PORTAL, {
+        definitionsVersion: 1,
+        now: day(8),
+        evaluated: { objectType: 'deal', fromId: 800, toId: 805 },
+        findings: [],
+      }),
+    );
+    const ticket = (await listFindings(db.pool, PORTAL)).find((f) => f.objectType === 'ticket' && f.objectId === 801);
+    expect(ticket?.resolvedAt).toBeNull();
+  });
 });

@@ -30,24 +30,32 @@ export function recordKey(record: Pick<RecordInput, 'objectType' | 'id'>): strin
   return `${record.objectType}:${record.id}`;
 }
 
-/** Every non-survivor of every duplicate group, keyed by `recordKey`. */
+/**
+ * Every non-survivor of every duplicate group, keyed by `recordKey`. The records are read once (so they
+ * may come one at a time from a large portal, never all held at once): each is grouped under every
+ * rule of its object, then the rules' groups are read in rule order.
+ */
 export function findDuplicates(
   records: Iterable<DuplicateCandidate>,
   rules: readonly DuplicateRule[],
 ): Map<string, DuplicateMatch[]> {
-  const list = [...records];
-  const matches = new Map<string, DuplicateMatch[]>();
-  for (const rule of rules) {
-    const groups = new Map<string, string[]>();
-    for (const record of list) {
+  const groupsOf = rules.map(() => new Map<string, string[]>());
+  for (const record of records) {
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r]!;
       if (record.objectType !== rule.object) continue;
       const key = normaliseKey(record.properties[rule.property], rule.normalise);
       if (key === '') continue;
+      const groups = groupsOf[r]!;
       const ids = groups.get(key);
       if (ids === undefined) groups.set(key, [record.id]);
       else ids.push(record.id);
     }
-    for (const [key, ids] of groups) {
+  }
+  const matches = new Map<string, DuplicateMatch[]>();
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!;
+    for (const [key, ids] of groupsOf[r]!) {
       if (ids.length < 2) continue;
       const members = [...new Set(ids)];
       if (members.length < 2) continue;

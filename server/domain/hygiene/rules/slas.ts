@@ -22,9 +22,23 @@ export type SlaOutcome = { readonly sla: string; readonly breached: boolean };
 
 /** Every SLA whose clock has started on the record, with whether it is breached, in definitions order. */
 export function slaOutcomes(view: StagedRecord): SlaOutcome[] {
-  return applicableSlas(view)
-    .filter((sla) => momentOf(view, sla.start) !== undefined)
-    .map((sla) => ({ sla: sla.id, breached: breach(view, sla).length > 0 }));
+  const outcomes: SlaOutcome[] = [];
+  for (const sla of applicableSlas(view)) {
+    const clock = clockOf(view, sla);
+    if (clock !== undefined) outcomes.push({ sla: sla.id, breached: clock.elapsed > thresholdMs(sla.threshold) });
+  }
+  return outcomes;
+}
+
+/** An SLA's clock on a record: its start, its end if there is one, and the time from one to the other (or to now). */
+function clockOf(
+  view: StagedRecord,
+  sla: Sla,
+): { start: number; end: number | undefined; elapsed: number } | undefined {
+  const start = momentOf(view, sla.start);
+  if (start === undefined) return undefined;
+  const end = sla.end === null ? undefined : momentOf(view, sla.end);
+  return { start, end, elapsed: (end ?? view.now) - start };
 }
 
 function applicableSlas(view: StagedRecord): Sla[] {
@@ -49,12 +63,9 @@ export function momentOf(view: StagedRecord, moment: SlaMoment): number | undefi
 }
 
 function breach(view: StagedRecord, sla: Sla): Finding[] {
-  const start = momentOf(view, sla.start);
-  if (start === undefined) return [];
-  const end = sla.end === null ? undefined : momentOf(view, sla.end);
-  const limit = thresholdMs(sla.threshold);
-  const elapsed = (end ?? view.now) - start;
-  if (elapsed <= limit) return [];
+  const clock = clockOf(view, sla);
+  if (clock === undefined || clock.elapsed <= thresholdMs(sla.threshold)) return [];
+  const { start, end, elapsed } = clock;
   const limitText = `${sla.threshold.value} ${sla.threshold.unit}`;
   const started = `${describe(view, sla.start)} (${formatDay(start)})`;
   const what =
