@@ -1,6 +1,5 @@
-import { momentOf } from '../hygiene/rules/slas.ts';
+import { startedSlaClocks } from '../hygiene/rules/slas.ts';
 import type { StagedRecord } from '../hygiene/index.ts';
-import { thresholdMs } from '../policy/index.ts';
 
 /**
  * A record's SLA clocks as the reporting model keeps them: for each SLA that applies to the record and
@@ -16,17 +15,11 @@ import { thresholdMs } from '../policy/index.ts';
 export type SlaClock = { sla: string; startedAt: number; breachAt: number | null };
 
 export function slaClocksOf(view: StagedRecord): SlaClock[] {
-  const clocks: SlaClock[] = [];
-  for (const sla of view.definitions.slas) {
-    if (sla.object !== view.object || (sla.atStages !== undefined && !sla.atStages.includes(view.stage))) continue;
-    const start = momentOf(view, sla.start);
-    if (start === undefined) continue;
-    const end = sla.end === null ? undefined : momentOf(view, sla.end);
-    const limit = thresholdMs(sla.threshold);
-    const breachAt = end === undefined ? start + limit : end - start > limit ? -Infinity : null;
-    clocks.push({ sla: sla.id, startedAt: start, breachAt });
-  }
-  return clocks;
+  return startedSlaClocks(view).map(({ sla, start, end, limitMs }) => ({
+    sla: sla.id,
+    startedAt: start,
+    breachAt: end === undefined ? start + limitMs : end - start > limitMs ? -Infinity : null,
+  }));
 }
 
 /** Whether a clock counts as breached at `now` (the engine's `elapsed > limit`). */

@@ -22,23 +22,31 @@ export type SlaOutcome = { readonly sla: string; readonly breached: boolean };
 
 /** Every SLA whose clock has started on the record, with whether it is breached, in definitions order. */
 export function slaOutcomes(view: StagedRecord): SlaOutcome[] {
-  const outcomes: SlaOutcome[] = [];
-  for (const sla of applicableSlas(view)) {
-    const clock = clockOf(view, sla);
-    if (clock !== undefined) outcomes.push({ sla: sla.id, breached: clock.elapsed > thresholdMs(sla.threshold) });
-  }
-  return outcomes;
+  return startedSlaClocks(view).map((clock) => ({ sla: clock.sla.id, breached: clock.elapsed > clock.limitMs }));
 }
 
-/** An SLA's clock on a record: its start, its end if there is one, and the time from one to the other (or to now). */
-function clockOf(
-  view: StagedRecord,
-  sla: Sla,
-): { start: number; end: number | undefined; elapsed: number } | undefined {
+/**
+ * An SLA's clock on a record: its start, its end if there is one, the time from one to the other (or
+ * to now), and the limit. The one reading of "which SLAs apply and where their clocks stand" that the
+ * findings, SLA compliance and the reporting model's clocks share.
+ */
+export type SlaTiming = { sla: Sla; start: number; end: number | undefined; elapsed: number; limitMs: number };
+
+/** The clocks of every SLA that applies to the record and has started, in definitions order. */
+export function startedSlaClocks(view: StagedRecord): SlaTiming[] {
+  const clocks: SlaTiming[] = [];
+  for (const sla of applicableSlas(view)) {
+    const clock = clockOf(view, sla);
+    if (clock !== undefined) clocks.push(clock);
+  }
+  return clocks;
+}
+
+function clockOf(view: StagedRecord, sla: Sla): SlaTiming | undefined {
   const start = momentOf(view, sla.start);
   if (start === undefined) return undefined;
   const end = sla.end === null ? undefined : momentOf(view, sla.end);
-  return { start, end, elapsed: (end ?? view.now) - start };
+  return { sla, start, end, elapsed: (end ?? view.now) - start, limitMs: thresholdMs(sla.threshold) };
 }
 
 function applicableSlas(view: StagedRecord): Sla[] {
@@ -64,7 +72,7 @@ export function momentOf(view: StagedRecord, moment: SlaMoment): number | undefi
 
 function breach(view: StagedRecord, sla: Sla): Finding[] {
   const clock = clockOf(view, sla);
-  if (clock === undefined || clock.elapsed <= thresholdMs(sla.threshold)) return [];
+  if (clock === undefined || clock.elapsed <= clock.limitMs) return [];
   const { start, end, elapsed } = clock;
   const limitText = `${sla.threshold.value} ${sla.threshold.unit}`;
   const started = `${describe(view, sla.start)} (${formatDay(start)})`;
