@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decisionKpis } from '../../../server/decisions/decision-kpis.ts';
 import { useTestDatabase } from '../../helpers/database.ts';
-import {
-  ADMIN,
-  PORTAL_ID,
-  prepareDemoPortal,
-  requestEntryLink,
-  startAdminApp,
-  type AdminApp,
-} from './helpers/admin-portal.ts';
-import { CookieClient, csrfTokenOf } from './helpers/browser-client.ts';
+import { PORTAL_ID, signedInAdmin, type AdminApp } from './helpers/admin-portal.ts';
+import type { CookieClient } from './helpers/browser-client.ts';
 
 /**
  * The decision log on the admin page: actions logged and closed through the page's endpoints (the
@@ -23,12 +16,7 @@ const page = () => `${admin.app.url}/admin/portals/${PORTAL_ID}`;
 const post = (path: string, body: unknown) => browser.postJson(`${page()}${path}`, body, { 'x-csrf-token': csrf });
 
 beforeAll(async () => {
-  await prepareDemoPortal(db.pool);
-  admin = await startAdminApp(db.url);
-  const link = await requestEntryLink(admin.app, { portalId: PORTAL_ID, ...ADMIN });
-  browser = new CookieClient();
-  const { response } = await browser.follow(link.json.data!.url);
-  csrf = csrfTokenOf(await response.text());
+  ({ admin, browser, csrf } = await signedInAdmin(db.pool, db.url));
 });
 afterAll(async () => {
   await admin?.close();

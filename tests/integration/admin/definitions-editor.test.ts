@@ -2,15 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DEFINITIONS } from '../../../server/domain/policy/default-policy.ts';
 import { exportDefinitions } from '../../../server/domain/policy/serialize.ts';
 import { useTestDatabase } from '../../helpers/database.ts';
-import {
-  ADMIN,
-  PORTAL_ID,
-  prepareDemoPortal,
-  requestEntryLink,
-  startAdminApp,
-  type AdminApp,
-} from './helpers/admin-portal.ts';
-import { CookieClient, csrfTokenOf } from './helpers/browser-client.ts';
+import { ADMIN, PORTAL_ID, signedInAdmin, type AdminApp } from './helpers/admin-portal.ts';
+import type { CookieClient } from './helpers/browser-client.ts';
 
 /**
  * The editor's endpoints as the page's script calls them: a draft is checked (errors as path and
@@ -25,12 +18,7 @@ const base = () => `${admin.app.url}/admin/portals/${PORTAL_ID}/definitions`;
 const post = (path: string, body: unknown) => browser.postJson(`${base()}${path}`, body, { 'x-csrf-token': csrf });
 
 beforeAll(async () => {
-  await prepareDemoPortal(db.pool);
-  admin = await startAdminApp(db.url);
-  const link = await requestEntryLink(admin.app, { portalId: PORTAL_ID, ...ADMIN });
-  browser = new CookieClient();
-  const { response } = await browser.follow(link.json.data!.url);
-  csrf = csrfTokenOf(await response.text());
+  ({ admin, browser, csrf } = await signedInAdmin(db.pool, db.url));
 });
 afterAll(async () => {
   await admin?.close();

@@ -9,6 +9,7 @@ import { refreshReporting } from '../../../../server/reporting/refresh-reporting
 import { startSandbox, type Sandbox } from '../../../../server/sandbox/server.ts';
 import { startApp, type AppUnderTest } from '../../../helpers/app-under-test.ts';
 import { seedMirror, type MirrorFixture } from '../../../helpers/seed-mirror.ts';
+import { CookieClient, csrfTokenOf } from './browser-client.ts';
 
 /**
  * The demo portal as the admin page sees it after a loop: the mirror seeded from the fixture, evaluated,
@@ -101,4 +102,17 @@ export async function requestEntryLink(
     body: text,
   });
   return { status: response.status, json: (await response.json()) as never };
+}
+
+/** The demo portal's admin page, opened by its admin through an entry link: their browser and CSRF token. */
+export async function signedInAdmin(
+  db: pg.Pool,
+  databaseUrl: string,
+): Promise<{ admin: AdminApp; browser: CookieClient; csrf: string }> {
+  await prepareDemoPortal(db);
+  const admin = await startAdminApp(databaseUrl);
+  const link = await requestEntryLink(admin.app, { portalId: PORTAL_ID, ...ADMIN });
+  const browser = new CookieClient();
+  const { response } = await browser.follow(link.json.data!.url);
+  return { admin, browser, csrf: csrfTokenOf(await response.text()) };
 }
