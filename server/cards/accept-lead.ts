@@ -1,4 +1,4 @@
-import type { CardDeps } from './card-deps.ts';
+import type { CardContext } from './card-deps.ts';
 import { loadCardRecord } from './card-record.ts';
 import { CardRefusal } from './card-refusal.ts';
 import { commitCardWrite } from './commit-card-write.ts';
@@ -6,7 +6,7 @@ import { acceptLeadState, contactCard } from './contact-card.ts';
 import type { AcceptLeadRequest, ContactCard } from './contracts/contact.ts';
 
 /** Sales accepts an MQL: its acceptance property (clr_sal_date) is set to now, which makes it a SAL. */
-export async function acceptLead(deps: CardDeps, request: AcceptLeadRequest): Promise<ContactCard> {
+export async function acceptLead(deps: CardContext, request: AcceptLeadRequest): Promise<ContactCard> {
   const card = await loadCardRecord(deps, request, 'contact');
   const state = acceptLeadState(card);
   if (!state.available)

@@ -1,4 +1,4 @@
-import { cardSnapshot, type CardSnapshot } from '../db/repositories/card-reads.ts';
+import type { CardSnapshot, CardSnapshotKey } from '../db/repositories/card-reads.ts';
 import {
   complianceScore,
   complianceStatus,
@@ -16,13 +16,10 @@ import {
   type Definitions,
   type HubSpotObjectType,
 } from '../domain/policy/index.ts';
-import type { CardDeps } from './card-deps.ts';
+import type { CardContext } from './card-deps.ts';
 import { CardRefusal } from './card-refusal.ts';
 import type { CardFinding, CardRequest, Compliance, StageRef } from './contracts/common.ts';
 import { recordDuplicates, type RecordDuplicates } from './record-duplicates.ts';
-
-/** How many of a contact's latest touches the contact card lists. */
-export const RECENT_TOUCHES = 20;
 
 /**
  * One record as a card sees it: checked to belong to the installed portal the request names, read
@@ -36,8 +33,8 @@ export type CardRecord = {
   record: RecordInput;
   /** The record's checklist items done, with the HubSpot user who checked each. */
   checklist: CardSnapshot['checklist'];
-  /** What the snapshot read for one card only (a contact's touches, a ticket's deals' values). */
-  extras: Pick<CardSnapshot, 'touches' | 'dealValues'>;
+  /** What the snapshot read for one card only (a contact's touches, a ticket's deals' values, a deal's credits). */
+  extras: Pick<CardSnapshot, 'touches' | 'dealValues' | 'credits'>;
   duplicates: RecordDuplicates;
   evaluation: RecordEvaluation;
   /** The record's staged view when it is in scope. */
@@ -45,15 +42,19 @@ export type CardRecord = {
   now: Date;
 };
 
-export async function loadCardRecord(deps: CardDeps, claims: CardRequest, object: CrmObject): Promise<CardRecord> {
-  const { db } = deps;
-  const snapshot = await cardSnapshot(
-    db,
-    claims.portalId,
-    HUBSPOT_OBJECT_TYPE[object],
-    claims.objectId,
-    RECENT_TOUCHES,
-  );
+/** `credits`: a deal's credits to read with it (the model and kind its card will likely show). */
+export async function loadCardRecord(
+  deps: CardContext,
+  claims: CardRequest,
+  object: CrmObject,
+  credits?: CardSnapshotKey['credits'],
+): Promise<CardRecord> {
+  const snapshot = await deps.reads.snapshot({
+    portalId: claims.portalId,
+    objectType: HUBSPOT_OBJECT_TYPE[object],
+    objectId: claims.objectId,
+    credits,
+  });
   // Not installed and someone else's record get the same answer: a request learns nothing about
   // portals or records that are not its own.
   if (snapshot === undefined || snapshot.status !== 'installed' || snapshot.definitionsVersion === null)
@@ -63,16 +64,22 @@ export async function loadCardRecord(deps: CardDeps, claims: CardRequest, object
       'not_found',
       `Closed Loop has no ${object} ${claims.objectId} in this account yet; new records arrive within a few minutes.`,
     );
-  const { version, definitions } = await deps.definitions.get(db, claims.portalId, snapshot.definitionsVersion);
+  const { version, definitions } = await deps.definitions.get(deps.db, claims.portalId, snapshot.definitionsVersion);
   const record = recordInputOf(object, claims.objectId, snapshot, snapshot.record);
-  const duplicates = await recordDuplicates(db, claims.portalId, definitions, record);
+  const duplicates = await recordDuplicates(
+    deps.reads,
+    claims.portalId,
+    definitions,
+    record,
+    snapshot.emailPeers === null ? undefined : { object: 'contact', property: 'email', ...snapshot.emailPeers },
+  );
   return evaluateCardRecord(
     {
       portalId: claims.portalId,
       definitionsVersion: version,
       definitions,
       checklist: snapshot.checklist,
-      extras: { touches: snapshot.touches, dealValues: snapshot.dealValues },
+      extras: { touches: snapshot.touches, dealValues: snapshot.dealValues, credits: snapshot.credits },
     },
     record,
     duplicates,
@@ -89,18 +96,19 @@ function recordInputOf(
 ): RecordInput {
   const ownerId = row.properties.hubspot_owner_id;
   const history: NonNullable<RecordInput['propertiesWithHistory']> = {};
+  // The snapshot's instants are ISO strings already (`card-reads.ts`).
   for (const entry of snapshot.history)
     (history[entry.property] ??= []).push({
       value: entry.value,
-      timestamp: new Date(entry.occurredAt).toISOString(),
+      timestamp: entry.occurredAt,
       ...(entry.sourceType ? { sourceType: entry.sourceType } : {}),
     });
   return {
     objectType: object,
     id: String(id),
     properties: row.properties,
-    createdAt: new Date(row.createdAt).toISOString(),
-    updatedAt: new Date(row.updatedAt).toISOString(),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
     ...(ownerId ? { ownerId } : {}),
     propertiesWithHistory: history,
     associations: snapshot.associations.flatMap((a) => {
@@ -113,7 +121,7 @@ function recordInputOf(
       checklist: done.checklist,
       item: done.item,
       doneBy: done.doneByEmail ?? `user ${done.doneByUserId}`,
-      doneAt: new Date(done.doneAt).toISOString(),
+      doneAt: done.doneAt,
     })),
   };
 }

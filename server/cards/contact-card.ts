@@ -3,13 +3,13 @@ import { duplicateOf } from '../domain/hygiene/index.ts';
 import { momentOf } from '../domain/hygiene/rules/slas.ts';
 import { compareIds, isSet, parseInstant } from '../domain/hygiene/values.ts';
 import type { Definitions, Stage } from '../domain/policy/index.ts';
-import type { CardDeps } from './card-deps.ts';
+import type { CardContext } from './card-deps.ts';
 import { cardFinding, complianceOf, hasFinding, loadCardRecord, stageRef, type CardRecord } from './card-record.ts';
 import type { ContactCard, ContactCardRequest } from './contracts/contact.ts';
 import { labeller } from './deal-attribution.ts';
 
 /** The contact card: lifecycle timeline, touches, duplicates, SLAs and whether the lead can be accepted. */
-export async function contactCard(deps: CardDeps, request: ContactCardRequest): Promise<ContactCard> {
+export async function contactCard(deps: CardContext, request: ContactCardRequest): Promise<ContactCard> {
   return contactCardOf(await loadCardRecord(deps, request, 'contact'));
 }
 
@@ -19,7 +19,7 @@ export function contactCardOf(card: CardRecord): ContactCard {
   const label = labeller(definitions);
   const touch = (t: TouchRecord) => ({
     id: t.id,
-    occurredAt: new Date(t.occurredAt).toISOString(),
+    occurredAt: t.occurredAt, // an ISO string already (`card-reads.ts`)
     channel: t.channel,
     channelLabel: label(t.channel),
     trackable: t.trackable,

@@ -1,23 +1,43 @@
-import { dealCredits } from '../db/repositories/card-reads.ts';
-import type { Queryable } from '../db/pool.ts';
 import { coverage, type Touch } from '../domain/attribution/index.ts';
 import type { Definitions } from '../domain/policy/index.ts';
+import type { DealCreditRow } from '../db/repositories/card-reads.ts';
+import type { CardReads } from './batched-reads.ts';
 import { CardRefusal } from './card-refusal.ts';
 import type { DealAttribution } from './contracts/deal.ts';
 
 /** More touches than this behind one deal are summed by channel but not listed (keeps answers small). */
 export const MAX_LISTED_TOUCHES = 500;
 
+/** Credit rows read with the deal, of the model and kind named: used when those are what the card shows. */
+export type CreditsRead = { model: string; kind: 'pipeline' | 'revenue'; rows: DealCreditRow[] };
+
+/**
+ * The model and kind a deal card will show, as far as `definitions` (the portal's cached ones, which
+ * may be a version behind) tell, so their credits are read with the deal: one round trip instead of
+ * two. `dealAttribution` checks the guess against the current definitions. Only a model those
+ * definitions enable is read ahead: the read is shared with other requests, and a model id that is no
+ * model (text Postgres cannot take) must fail alone, as a refusal, not their statement.
+ */
+export function creditsToRead(
+  definitions: Definitions | undefined,
+  pick: { model?: string | undefined; kind?: 'pipeline' | 'revenue' | undefined },
+): { model: string; kind: 'pipeline' | 'revenue' } | undefined {
+  const enabled = definitions?.attribution.models.filter((m) => m.enabled) ?? [];
+  const model = pick.model === undefined ? enabled[0] : enabled.find((m) => m.id === pick.model);
+  return model === undefined ? undefined : { model: model.id, kind: pick.kind ?? 'pipeline' };
+}
+
 /**
  * A deal's attribution as attribution last stored it: the credit rows of one model and kind, summed
  * by channel, the touches behind them and the deal's coverage (the domain's rule over those touches).
  */
 export async function dealAttribution(
-  db: Queryable,
+  reads: CardReads,
   portalId: number,
   dealId: number,
   definitions: Definitions,
   pick: { model?: string | undefined; kind?: 'pipeline' | 'revenue' | undefined },
+  read?: CreditsRead,
 ): Promise<DealAttribution> {
   const models = definitions.attribution.models.filter((m) => m.enabled).map((m) => ({ id: m.id, label: m.label }));
   const model = pick.model ?? models[0]?.id;
@@ -28,7 +48,10 @@ export async function dealAttribution(
       'model',
     );
   const kind = pick.kind ?? 'pipeline';
-  const rows = await dealCredits(db, portalId, dealId, model, kind);
+  const rows =
+    read !== undefined && read.model === model && read.kind === kind
+      ? read.rows
+      : await reads.dealCredits({ portalId, dealId, model, kind });
   const channelLabel = labeller(definitions);
 
   const byChannel = new Map<string, number>();
@@ -40,7 +63,7 @@ export async function dealAttribution(
           {
             id: row.touchId,
             contactId: String(row.contactId),
-            time: row.occurredAt.getTime(),
+            time: row.occurredAt,
             channel: row.channel,
             trackable: row.trackable ?? false,
             campaignId: row.campaignId,
@@ -52,7 +75,7 @@ export async function dealAttribution(
   );
   const creditedCents = rows.reduce((sum, row) => sum + row.cents, 0);
   const centsOf = new Map(rows.map((row) => [row.touchId, row.cents]));
-  const computedAt = rows.reduce<Date | null>(
+  const computedAt = rows.reduce<number | null>(
     (latest, r) => (latest === null || r.computedAt > latest ? r.computedAt : latest),
     null,
   );
@@ -76,7 +99,7 @@ export async function dealAttribution(
       cents: centsOf.get(t.id) ?? 0,
     })),
     coverage: coverage(rows.length === 0 ? [] : [{ cents: creditedCents, touches }]),
-    computedAt: computedAt?.toISOString() ?? null,
+    computedAt: computedAt === null ? null : new Date(computedAt).toISOString(),
   };
 }
 

@@ -1,24 +1,21 @@
 import { thresholdMs, valuesOfStage, type Definitions } from '../domain/policy/index.ts';
+import { evaluateRecord } from '../domain/hygiene/index.ts';
 import { DAY_MS } from '../domain/hygiene/values.ts';
-import type { CardDeps } from './card-deps.ts';
-import {
-  cardFinding,
-  complianceOf,
-  evaluateCardRecord,
-  hasFinding,
-  loadCardRecord,
-  stageRef,
-  type CardRecord,
-} from './card-record.ts';
+import type { CardContext } from './card-deps.ts';
+import { cardFinding, complianceOf, hasFinding, loadCardRecord, stageRef, type CardRecord } from './card-record.ts';
 import type { FieldToFill, StageTime } from './contracts/common.ts';
 import type { DealCard, DealCardRequest } from './contracts/deal.ts';
-import { dealAttribution } from './deal-attribution.ts';
+import { creditsToRead, dealAttribution } from './deal-attribution.ts';
 import { fieldsToFill } from './fields-to-fill.ts';
 
 /** The deal card: compliance, what to fill now and for the next stage, join keys, time in stage, attribution. */
-export async function dealCard(deps: CardDeps, request: DealCardRequest): Promise<DealCard> {
-  const card = await loadCardRecord(deps, request, 'deal');
-  const attribution = await dealAttribution(deps.db, request.portalId, request.objectId, card.definitions, request);
+export async function dealCard(deps: CardContext, request: DealCardRequest): Promise<DealCard> {
+  const { portalId, objectId } = request;
+  const credits = creditsToRead(deps.definitions.peek(portalId), request);
+  const card = await loadCardRecord(deps, request, 'deal', credits);
+  const read =
+    credits === undefined || card.extras.credits === null ? undefined : { ...credits, rows: card.extras.credits };
+  const attribution = await dealAttribution(deps.reads, portalId, objectId, card.definitions, request, read);
   return dealCardOf(card, attribution);
 }
 
@@ -66,9 +63,9 @@ function missingAtStage(card: CardRecord, stage: string, current: readonly Field
   const moved = { ...card.record, properties: { ...card.record.properties, [view.lifecycle.stageProperty]: value } };
   const condition = view.lifecycle.stages.find((s) => s.id === stage)?.condition;
   if (condition !== undefined && !moved.properties[condition.property]) moved.properties[condition.property] = 'set';
-  const there = evaluateCardRecord(card, moved, card.duplicates, card.now);
+  const there = evaluateRecord(moved, card.definitions, card.now, { duplicates: card.duplicates.matches });
   const already = new Set(current.map((f) => f.property));
-  return fieldsToFill(there.evaluation.findings, card.definitions, 'deal', card.record.properties).filter(
+  return fieldsToFill(there.findings, card.definitions, 'deal', card.record.properties).filter(
     (f) => !already.has(f.property),
   );
 }

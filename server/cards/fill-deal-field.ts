@@ -1,7 +1,7 @@
 import { passes } from '../domain/hygiene/rules/required-fields.ts';
 import { isSet } from '../domain/hygiene/values.ts';
 import { parseFieldRule, type Definitions, type ParsedFieldRule } from '../domain/policy/index.ts';
-import type { CardDeps } from './card-deps.ts';
+import type { CardContext } from './card-deps.ts';
 import { loadCardRecord } from './card-record.ts';
 import { CardRefusal } from './card-refusal.ts';
 import { commitCardWrite } from './commit-card-write.ts';
@@ -14,7 +14,7 @@ import { fieldRowsOf, propertyLabel } from './fields-to-fill.ts';
  * the portal's current definitions (an option of its picklist, a number > 0, a date, non-empty text);
  * otherwise nothing is written and the card shows why.
  */
-export async function fillDealField(deps: CardDeps, request: FillDealFieldRequest): Promise<DealCard> {
+export async function fillDealField(deps: CardContext, request: FillDealFieldRequest): Promise<DealCard> {
   const card = await loadCardRecord(deps, request, 'deal');
   const { definitions } = card;
   const row = fieldRowsOf(definitions, 'deal', request.property)[0];

@@ -1,5 +1,3 @@
-import type { Queryable } from '../db/pool.ts';
-import { duplicateCandidates } from '../db/repositories/card-reads.ts';
 import {
   findDuplicates,
   recordKey,
@@ -7,10 +5,25 @@ import {
   type DuplicateMatch,
   type RecordInput,
 } from '../domain/hygiene/index.ts';
-import { HUBSPOT_OBJECT_TYPE, normaliseKey, type Definitions, type DuplicateRule } from '../domain/policy/index.ts';
+import {
+  HUBSPOT_OBJECT_TYPE,
+  normaliseKey,
+  type CrmObject,
+  type Definitions,
+  type DuplicateRule,
+} from '../domain/policy/index.ts';
+import type { CardReads } from './batched-reads.ts';
 
-/** How many records sharing a key the card looks at; a group larger than this is shown cut short. */
-export const MAX_GROUP = 51;
+/**
+ * The candidates of one lookup read already (the snapshot reads a contact's email peers): the records
+ * of `object` whose `property`, lower-cased and trimmed of spaces, equals `key`, lowest ids first.
+ */
+export type ReadCandidates = {
+  object: CrmObject;
+  property: string;
+  key: string;
+  candidates: { id: string; value: string | null }[];
+};
 
 /** One duplicate rule as it applies to a record: the other records sharing its key, and its matches. */
 export type RecordDuplicates = {
@@ -25,32 +38,44 @@ export type RecordDuplicates = {
  * without a leading `www.` where the rule strips it), then the rule's own normalisation decides.
  */
 export async function recordDuplicates(
-  db: Queryable,
+  reads: CardReads,
   portalId: number,
   definitions: Definitions,
   record: RecordInput,
+  readAlready?: ReadCandidates,
 ): Promise<RecordDuplicates> {
-  const result: RecordDuplicates = { matches: [], groups: [] };
-  for (const rule of definitions.duplicates) {
-    if (rule.object !== record.objectType) continue;
+  const rules = definitions.duplicates.flatMap((rule) => {
+    if (rule.object !== record.objectType) return [];
     const key = normaliseKey(record.properties[rule.property], rule.normalise);
-    if (key === '') continue;
-    const lookups = [key, ...(rule.normalise.includes('strip_leading_www') ? [`www.${key}`] : [])].map((k) =>
-      k.trim().toLowerCase(),
-    );
-    const rows = await duplicateCandidates(
-      db,
-      portalId,
-      HUBSPOT_OBJECT_TYPE[rule.object],
-      rule.property,
-      lookups,
-      MAX_GROUP,
-    );
+    return key === '' ? [] : [{ rule, key }];
+  });
+  // The rules' lookups go out together; their groups are taken in the rules' order.
+  const found = await Promise.all(
+    rules.map(({ rule, key }) => {
+      const keys = [key, ...(rule.normalise.includes('strip_leading_www') ? [`www.${key}`] : [])].map((k) =>
+        k.trim().toLowerCase(),
+      );
+      // What the snapshot read is this very lookup when it names the same property and key.
+      if (
+        readAlready !== undefined &&
+        rule.object === readAlready.object &&
+        rule.property === readAlready.property &&
+        keys.length === 1 &&
+        keys[0] === readAlready.key
+      )
+        return readAlready.candidates;
+      return reads.duplicateCandidates(HUBSPOT_OBJECT_TYPE[rule.object], rule.property, { portalId, keys });
+    }),
+  );
+  const result: RecordDuplicates = { matches: [], groups: [] };
+  for (const [i, { rule, key }] of rules.entries()) {
     const candidates: DuplicateCandidate[] = [
       record,
-      ...rows
-        .filter((row) => row.id !== record.id)
-        .map((row) => ({ objectType: rule.object, id: row.id, properties: { [rule.property]: row.value } })),
+      ...found[i]!.filter((row) => row.id !== record.id).map((row) => ({
+        objectType: rule.object,
+        id: row.id,
+        properties: { [rule.property]: row.value },
+      })),
     ];
     const memberIds = candidates
       .filter((c) => normaliseKey(c.properties[rule.property], rule.normalise) === key)

@@ -1,4 +1,4 @@
-import type { CardDeps } from './card-deps.ts';
+import type { CardContext } from './card-deps.ts';
 import { loadCardRecord } from './card-record.ts';
 import { CardRefusal } from './card-refusal.ts';
 import { commitCardWrite } from './commit-card-write.ts';
@@ -7,7 +7,7 @@ import { CHANGE_REQUEST_REASON, ticketCard, ticketCardOf } from './ticket-card.t
 
 /** Sets a ticket's change-request reason to an option of its governed picklist, or clears it with "". */
 export async function setChangeRequestReason(
-  deps: CardDeps,
+  deps: CardContext,
   request: SetChangeRequestReasonRequest,
 ): Promise<TicketCard> {
   const card = await loadCardRecord(deps, request, 'ticket');

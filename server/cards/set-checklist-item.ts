@@ -1,4 +1,4 @@
-import type { CardDeps } from './card-deps.ts';
+import type { CardContext } from './card-deps.ts';
 import { loadCardRecord } from './card-record.ts';
 import { CardRefusal } from './card-refusal.ts';
 import { commitCardWrite } from './commit-card-write.ts';
@@ -9,7 +9,7 @@ import { ticketCard } from './ticket-card.ts';
  * Checks or unchecks one checklist item of a ticket, recorded with the HubSpot user who did it; the
  * ticket's handoff values (clr_handoff_pct, clr_handoff_complete) go to HubSpot with the change.
  */
-export async function setChecklistItem(deps: CardDeps, request: SetChecklistItemRequest): Promise<TicketCard> {
+export async function setChecklistItem(deps: CardContext, request: SetChecklistItemRequest): Promise<TicketCard> {
   const card = await loadCardRecord(deps, request, 'ticket');
   const checklists = card.definitions.checklists.filter((c) => c.object === 'ticket');
   const checklist =

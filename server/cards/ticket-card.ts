@@ -10,7 +10,7 @@ import {
   type Definitions,
   type JoinKeyCheck,
 } from '../domain/policy/index.ts';
-import type { CardDeps } from './card-deps.ts';
+import type { CardContext } from './card-deps.ts';
 import { cardFinding, complianceOf, hasFinding, loadCardRecord, stageRef, type CardRecord } from './card-record.ts';
 import type { TicketCard, TicketCardRequest } from './contracts/ticket.ts';
 import { labeller } from './deal-attribution.ts';
@@ -24,7 +24,7 @@ const SLA_SCOPE = 'clr_sla_scope';
 const LEAD_CHANNEL = 'clr_lead_channel';
 
 /** The ticket card: the handoff checklist, the originating deal, the contract match, the change-request reason. */
-export async function ticketCard(deps: CardDeps, request: TicketCardRequest): Promise<TicketCard> {
+export async function ticketCard(deps: CardContext, request: TicketCardRequest): Promise<TicketCard> {
   const card = await loadCardRecord(deps, request, 'ticket');
   const lowest = dealIdsOf(card)[0];
   const leadChannel = (card.extras.dealValues ?? []).find(
@@ -94,7 +94,7 @@ function checklistState(card: CardRecord, checklist: Checklist) {
         checked: done !== undefined,
         checkedByUserId: done === undefined ? null : String(done.doneByUserId),
         checkedByEmail: done?.doneByEmail ?? null,
-        checkedAt: done === undefined ? null : new Date(done.doneAt).toISOString(),
+        checkedAt: done === undefined ? null : done.doneAt, // an ISO string already (`card-reads.ts`)
       };
     }),
     done: progress.done.length,

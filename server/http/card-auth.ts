@@ -13,8 +13,16 @@ export function authenticateCardRequest(
   req: Request,
   options: { clientSecret: string; publicBaseUrl: string; now: number },
 ): CardCaller {
+  return authenticateRawCardRequest(req, Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '', options);
+}
+
+/** The same check on a body the caller read itself (the card routes read theirs without a parser). */
+export function authenticateRawCardRequest(
+  req: Request,
+  rawBody: string,
+  options: { clientSecret: string; publicBaseUrl: string; now: number },
+): CardCaller {
   if (req.get('x-hubspot-signature-v3') === undefined) return { ok: false, reason: 'no X-HubSpot-Signature-v3 header' };
-  const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
   const base = options.publicBaseUrl.replace(/\/+$/, '');
   const check = verifyHubSpotSignature(
     { method: req.method, uri: `${base}${req.originalUrl}`, rawBody, headers: req.headers },
