@@ -77,7 +77,6 @@ export async function startServer(options: {
         db: context.db,
         queues: context.queues,
         log: context.log,
-        appId: env.HUBSPOT_APP_ID,
       }),
     },
     admin: (() => {

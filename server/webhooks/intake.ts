@@ -2,30 +2,25 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.ts';
 import { lockDrainIntent } from '../db/repositories/webhook-drain-intents.ts';
-import { insertInboxEvents, type InboxBatch, type InboxEventKeys } from '../db/repositories/webhook-inbox.ts';
+import { insertDelivery, type DeliveryPart } from '../db/repositories/webhook-deliveries.ts';
 import { webhooksDrain } from '../jobs/webhooks-drain.job.ts';
 import type { Logger } from '../logging/logger.ts';
 import { dispatchIntent, recordIntent } from '../queue/enqueue.ts';
 import { jobIdFor } from '../queue/job-id.ts';
 import type { JobIntent } from '../queue/job-intents.ts';
 import type { QueueSet } from '../queue/queue-set.ts';
-import { eventIdOf, type WebhookEvent } from './event-batch.ts';
-import { isOwnWrite } from './own-write.ts';
+import type { WebhookEvent } from './event-batch.ts';
 
 export type IntakeDeps = {
   db: pg.Pool;
   queues: QueueSet;
   log: Logger;
-  /** HUBSPOT_APP_ID: recognises the app's own writes. */
-  appId: string;
   now?: () => number;
 };
 
 export type IntakeOutcome = {
-  /** Events newly stored. */
-  stored: number;
-  /** Events already in the inbox (a redelivery). */
-  duplicates: number;
+  /** Events stored for the drain (a redelivered event is among them: the drain's inbox deduplicates it). */
+  accepted: number;
   /** Events of portals whose data Closed Loop does not hold (unknown or uninstalled): dropped. */
   ignored: number;
   ignoredPortals: number[];
@@ -44,19 +39,20 @@ const MAX_JOIN_TRIES = 10;
 const MAX_REMEMBERED_DRAINS = 10_000;
 
 /**
- * Stores a verified batch in the inbox with a `webhooks.drain` intent for each portal that got new
- * events, atomically (outbox style: the drain exists if and only if the events do); the drains are
- * queued in Redis after the commit.
+ * Stores a verified delivery, one row per portal it holds events of (`webhook_deliveries`, migration
+ * 0019), with a `webhooks.drain` intent for each, atomically (outbox style: the drain exists if and
+ * only if the delivery does); the drains are queued in Redis after the commit. The drain moves the
+ * events into the inbox, deduplicating them by event id, off HubSpot's clock.
  *
- * Drains coalesce: a burst of deliveries makes one drain, not one per request. A batch only joins a
- * drain that has not started (checked under a row lock the drain's start waits for), so no event can
- * land after a drain read the inbox and be left waiting.
+ * Drains coalesce: a burst of deliveries makes one drain, not one per request. A delivery only joins a
+ * drain that has not started (checked under a row lock the drain's start waits for), so no delivery
+ * can land after a drain read them and be left waiting.
  *
- * Fast path, the usual case in a burst: one statement stores the events of every portal whose drain
- * remembered from this process's last delivery has not started, and locks that drain; it is its own
- * transaction, one round trip. Portals it could not take (first seen, or their drain started) go
- * through a transaction that joins this second's drain (run key `s<epoch second>`, then `-1`, `-2`… if
- * it started) or records it.
+ * Fast path, the usual case in a burst: one statement stores the delivery if the drain remembered from
+ * this process's last delivery of the portal (for a portal not seen yet, this second's) has not
+ * started, and locks that drain; it is its own
+ * transaction, one round trip. Otherwise (first seen, or the drain started) a transaction stores it
+ * and joins this second's drain (run key `s<epoch second>`, then `-1`, `-2`… if it started) or records it.
  */
 export function createWebhookIntake(deps: IntakeDeps): WebhookIntake {
   const now = deps.now ?? Date.now;
@@ -65,43 +61,66 @@ export function createWebhookIntake(deps: IntakeDeps): WebhookIntake {
   return { store };
 
   async function store(events: readonly WebhookEvent[], body: string): Promise<IntakeOutcome> {
-    const batch: InboxBatch = { body, events: events.map((event) => keysOf(event, deps.appId)) };
     const second = `s${Math.floor(now() / 1000)}`;
-    const portals = [...new Set(batch.events.map((e) => e.portalId))].sort((a, b) => a - b);
-    // The drain this process last joined is the one to join (any not started drain sees these events);
-    // a portal not seen yet tries this second's.
-    const drains = portals.map((portalId) => ({
-      portalId,
-      intentId: currentDrain.get(portalId) ?? jobIdFor(webhooksDrain, { portalId }, second),
-    }));
-    const fast = await insertInboxEvents(deps.db, batch, { drains });
-    const left = fast.filter((c) => c.accepted > 0 && !c.taken).map((c) => c.portalId);
-    let counts = fast;
     const created: JobIntent[] = [];
-    if (left.length > 0) {
-      const slow = await withTransaction(deps.db, async (client) => {
-        const stored = await insertInboxEvents(client, batch, { portals: left });
-        // In portal order: two batches locking the same portals' intents take them in the same order.
-        for (const { portalId } of stored.filter((c) => c.taken && c.inserted > 0)) {
-          const drain = await drainIntentFor(client, portalId, second);
-          if (drain.created) created.push(drain.created);
-          rememberDrain(currentDrain, portalId, drain.intentId);
-        }
-        return stored;
-      });
-      counts = fast.map((c) => (c.taken ? c : (slow.find((s) => s.portalId === c.portalId) ?? c)));
+    let accepted = 0;
+    let ignored = 0;
+    const ignoredPortals: number[] = [];
+    // In portal order: two deliveries locking the same portals' intents take them in the same order.
+    for (const part of partsByPortal(events, body)) {
+      // The drain this process last joined is the one to join; a portal not seen yet tries this second's.
+      const drainIntentId =
+        currentDrain.get(part.portalId) ?? jobIdFor(webhooksDrain, { portalId: part.portalId }, second);
+      let result = await insertDelivery(deps.db, part, { drainIntentId });
+      if (result.accepted && !result.stored) {
+        result = await withTransaction(deps.db, async (client) => {
+          const stored = await insertDelivery(client, part, { always: true });
+          if (stored.stored) {
+            const drain = await drainIntentFor(client, part.portalId, second);
+            if (drain.created) created.push(drain.created);
+            rememberDrain(currentDrain, part.portalId, drain.intentId);
+          }
+          return stored;
+        });
+      }
+      if (result.accepted) {
+        accepted += part.eventCount;
+      } else {
+        ignored += part.eventCount;
+        ignoredPortals.push(part.portalId);
+      }
     }
-    const ignoredCounts = counts.filter((c) => c.accepted < c.events);
     return {
-      stored: sum(counts.map((c) => c.inserted)),
-      duplicates: sum(counts.map((c) => c.accepted - c.inserted)),
-      ignored: sum(ignoredCounts.map((c) => c.events - c.accepted)),
-      ignoredPortals: ignoredCounts.map((c) => c.portalId),
+      accepted,
+      ignored,
+      ignoredPortals,
       dispatch: async () => {
         await Promise.all(created.map((intent) => dispatchIntent(deps.queues, webhooksDrain, intent)));
       },
     };
   }
+}
+
+/**
+ * A delivery split by portal, in portal order. HubSpot's usual delivery is one portal's, stored as the
+ * body itself (the text HubSpot sent); a mixed one is split so that no portal's row holds another's
+ * events, each part the same events re-serialised in their order.
+ */
+function partsByPortal(events: readonly WebhookEvent[], body: string): DeliveryPart[] {
+  const first = events[0]!.portalId;
+  if (events.every((event) => event.portalId === first)) {
+    return [{ portalId: first, events: body, eventCount: events.length }];
+  }
+  const whole = JSON.parse(body) as unknown[]; // the array `events` was parsed from, element for element
+  const byPortal = new Map<number, unknown[]>();
+  events.forEach((event, index) => {
+    const list = byPortal.get(event.portalId) ?? [];
+    list.push(whole[index]);
+    byPortal.set(event.portalId, list);
+  });
+  return [...byPortal]
+    .sort(([a], [b]) => a - b)
+    .map(([portalId, list]) => ({ portalId, events: JSON.stringify(list), eventCount: list.length }));
 }
 
 function rememberDrain(memory: Map<number, string>, portalId: number, intentId: string): void {
@@ -135,19 +154,4 @@ async function drainIntentFor(
   // Drains are starting faster than one a try: stop coalescing, this batch gets its own.
   const { intent } = await recordIntent(client, webhooksDrain, { portalId }, { runKey: `${second}-${randomUUID()}` });
   return { intentId: intent.id, created: intent };
-}
-
-function keysOf(event: WebhookEvent, appId: string): InboxEventKeys {
-  return {
-    portalId: event.portalId,
-    eventId: eventIdOf(event),
-    subscription: event.subscriptionType,
-    objectId: event.objectId ?? null,
-    occurredAt: event.occurredAt,
-    ownWrite: isOwnWrite(event, appId),
-  };
-}
-
-function sum(values: number[]): number {
-  return values.reduce((total, v) => total + v, 0);
 }

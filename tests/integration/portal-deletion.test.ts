@@ -57,6 +57,7 @@ async function seedPortal(portalId: number): Promise<void> {
   await q(
     `INSERT INTO webhook_inbox (portal_id, event_id, subscription, occurred_at, payload) VALUES ($1, 'e1', 'deal.creation', now(), '{}')`,
   );
+  await q(`INSERT INTO webhook_deliveries (portal_id, events, event_count) VALUES ($1, '[{"eventId":1}]', 1)`);
   await q(
     `INSERT INTO job_intents (id, portal_id, queue, name, payload) VALUES ('job-' || $1::text, $1::bigint, 'sync', 'sync.full', '{}')`,
   );

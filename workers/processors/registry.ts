@@ -29,7 +29,10 @@ export function createProcessors(app: AppContext, options: { clock?: () => Date 
     syncIncrementalProcessor({ clientFor: app.clientFor, counters: app.counters }),
     hygieneEvaluateProcessor(clock),
     hygieneChangesProcessor(clock),
-    webhooksDrainProcessor({ apply: applyWebhookChanges({ clientFor: app.clientFor }) }),
+    webhooksDrainProcessor({
+      apply: applyWebhookChanges({ clientFor: app.clientFor }),
+      appId: app.env.HUBSPOT_APP_ID,
+    }),
     attributionComputeProcessor(clock),
     attributionChangesProcessor(clock),
     reportingRefreshProcessor(clock),

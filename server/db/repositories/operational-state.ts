@@ -15,15 +15,25 @@ export async function listPortals(db: Queryable): Promise<PortalRow[]> {
   return rows;
 }
 
-/** Per portal with unprocessed webhook events: how many, and when the oldest arrived. */
+/**
+ * Per portal with webhook events not yet applied: how many, and when the oldest arrived. Counts both
+ * deliveries the drain has not yet moved into the inbox (their events, redeliveries included) and
+ * inbox events not yet processed.
+ */
 export type PendingInbox = { portalId: number; events: number; oldestReceivedAt: Date };
 
 export async function pendingInboxByPortal(db: Queryable): Promise<PendingInbox[]> {
   const { rows } = await db.query<PendingInbox>(
-    `/* cross-portal: webhook lag of every portal, from the pending index */
-     SELECT portal_id AS "portalId", count(*)::int AS events, min(received_at) AS "oldestReceivedAt"
-       FROM webhook_inbox
-      WHERE processed_at IS NULL
+    `/* cross-portal: webhook lag of every portal, from the pending index and the (short-lived) deliveries */
+     SELECT portal_id AS "portalId", sum(events)::int AS events, min(oldest) AS "oldestReceivedAt"
+       FROM (SELECT portal_id, count(*) AS events, min(received_at) AS oldest
+               FROM webhook_inbox
+              WHERE processed_at IS NULL
+              GROUP BY portal_id
+             UNION ALL
+             SELECT portal_id, sum(event_count) AS events, min(received_at) AS oldest
+               FROM webhook_deliveries
+              GROUP BY portal_id) pending
       GROUP BY portal_id`,
   );
   return rows;

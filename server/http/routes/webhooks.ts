@@ -57,10 +57,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
         'webhook events of unknown or uninstalled portals ignored',
       );
     }
-    res.status(200).json({
-      ok: true,
-      data: { stored: outcome.stored, duplicates: outcome.duplicates, ignored: outcome.ignored },
-    });
+    res.status(200).json({ ok: true, data: { accepted: outcome.accepted, ignored: outcome.ignored } });
     // After answering: the drain intents are committed, so if Redis is slow or down this only delays
     // the drain (reconcile queues pending intents), never HubSpot's answer.
     outcome.dispatch().catch((error: unknown) => {

@@ -121,8 +121,8 @@ describe('GET /metrics', () => {
     expect(delivered.status).toBe(200);
     // No worker runs yet, so they wait. Make the oldest look 90 s old rather than waiting 90 s.
     await db.pool.query(
-      `UPDATE webhook_inbox SET received_at = now() - interval '90 seconds' WHERE portal_id = $1 AND event_id = $2`,
-      [sandbox.portalId, String(events[0]!.eventId)],
+      `UPDATE webhook_deliveries SET received_at = now() - interval '90 seconds' WHERE portal_id = $1`,
+      [sandbox.portalId],
     );
     const samples = await scrape();
     expect(value(samples, 'closed_loop_webhook_pending_events', { portal_id: portal })).toBe(3);

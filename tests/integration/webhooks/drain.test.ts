@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertDelivery } from '../../../server/db/repositories/webhook-deliveries.ts';
 import { createLogger } from '../../../server/logging/logger.ts';
 import { bullPrefix, createQueueSet, type QueueSet } from '../../../server/queue/queue-set.ts';
 import type { ApplyObjectChanges, ObjectChanges } from '../../../server/webhooks/object-changes.ts';
@@ -28,7 +29,7 @@ async function addEvent(portalId: number, eventId: string, subscription: string,
 }
 
 async function drain(apply: ApplyObjectChanges, portalId = PORTAL, passSize = 2) {
-  const bound = webhooksDrainProcessor({ apply, passSize }).bind({ portalId });
+  const bound = webhooksDrainProcessor({ apply, passSize, appId: '1000001' }).bind({ portalId });
   if (!bound.ok) throw bound.error;
   await bound.run({
     db: db.pool,
@@ -79,5 +80,41 @@ describe('webhooks.drain processor', () => {
     ]);
     expect(await pending(PORTAL)).toEqual([]);
     expect(await pending(PORTAL + 1)).toEqual(['5']);
+  });
+
+  it('first moves stored deliveries into the inbox, so a redelivered event is applied once', async () => {
+    const delivery = (eventIds: number[]) =>
+      JSON.stringify(
+        eventIds.map((eventId) => ({
+          eventId,
+          portalId: PORTAL,
+          occurredAt: 1_700_000_000_000 + eventId,
+          subscriptionType: 'deal.propertyChange',
+          objectId: 8,
+          changeSource: 'CRM_UI',
+        })),
+      );
+    // HubSpot retried the first delivery (events 10 and 11) inside a later one.
+    for (const body of [delivery([10, 11]), delivery([10, 11, 12])]) {
+      await insertDelivery(
+        db.pool,
+        { portalId: PORTAL, events: body, eventCount: JSON.parse(body).length },
+        { always: true },
+      );
+    }
+    const applied: string[] = [];
+    await drain(
+      async (_portalId, changes) => {
+        applied.push(...changes.flatMap((c) => c.events.map((e) => e.eventId)));
+      },
+      PORTAL,
+      500,
+    );
+    expect(applied).toEqual(['10', '11', '12']);
+    expect(await pending(PORTAL)).toEqual([]);
+    const left = await db.pool.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE portal_id = $1`, [
+      PORTAL,
+    ]);
+    expect(left.rows[0].n).toBe(0);
   });
 });

@@ -1,13 +1,14 @@
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deletePortalData } from '../../../server/install/delete-portal.ts';
-import { insertInboxEvents, type InboxBatch } from '../../../server/db/repositories/webhook-inbox.ts';
+import { insertDelivery, type DeliveryPart } from '../../../server/db/repositories/webhook-deliveries.ts';
 import { signV3 } from '../../../server/http/hubspot-signature.ts';
 import { webhookRoutes } from '../../../server/http/routes/webhooks.ts';
 import { createLogger } from '../../../server/logging/logger.ts';
 import { startIntentAttempt } from '../../../server/queue/job-intents.ts';
 import { bullPrefix, createQueueSet, type QueueSet } from '../../../server/queue/queue-set.ts';
 import { createWebhookIntake } from '../../../server/webhooks/intake.ts';
+import { unpackDeliveries } from '../../../server/webhooks/unpack-deliveries.ts';
 import { useTestDatabase } from '../../helpers/database.ts';
 import { uniquePrefix, useRedis } from '../../helpers/redis.ts';
 import { serve } from '../../helpers/serve-express.ts';
@@ -32,7 +33,7 @@ beforeAll(async () => {
     webhookRoutes({
       clientSecret: SECRET,
       publicBaseUrl: http.url,
-      intake: createWebhookIntake({ db: db.pool, queues, log, appId: '1000001' }),
+      intake: createWebhookIntake({ db: db.pool, queues, log }),
       log,
     }),
   );
@@ -59,18 +60,8 @@ function event(portalId: number, extra: Record<string, unknown> = {}) {
   };
 }
 
-function batchOf(events: ReturnType<typeof event>[]): InboxBatch {
-  return {
-    body: JSON.stringify(events),
-    events: events.map((e) => ({
-      portalId: e.portalId,
-      eventId: String(e.eventId),
-      subscription: e.subscriptionType,
-      objectId: e.objectId,
-      occurredAt: e.occurredAt,
-      ownWrite: false,
-    })),
-  };
+function partOf(events: ReturnType<typeof event>[]): DeliveryPart {
+  return { portalId: events[0]!.portalId, events: JSON.stringify(events), eventCount: events.length };
 }
 
 async function drainIntent(portalId: number, id: string) {
@@ -82,6 +73,11 @@ async function drainIntent(portalId: number, id: string) {
 
 const stored = async (portalId: number) =>
   Number((await db.pool.query(`SELECT count(*) AS n FROM webhook_inbox WHERE portal_id = $1`, [portalId])).rows[0].n);
+const deliveries = async (portalId: number) =>
+  Number(
+    (await db.pool.query(`SELECT count(*) AS n FROM webhook_deliveries WHERE portal_id = $1`, [portalId])).rows[0].n,
+  );
+const unpack = (portalId: number) => unpackDeliveries(db.pool, portalId, '1000001');
 
 function post(body: string) {
   const url = `${http.url}/webhooks/hubspot`;
@@ -97,11 +93,98 @@ function post(body: string) {
   });
 }
 
-describe('storing a delivery in the inbox', () => {
+describe('storing a delivery', () => {
+  it('stores a portal’s part only into a drain that has not started, and says when it did not', async () => {
+    await drainIntent(PORTAL, 'drain-open');
+    await drainIntent(OTHER, 'drain-started');
+    expect(await startIntentAttempt(db.pool, 'drain-started')).toBe('pending');
+    const before = { portal: await deliveries(PORTAL), other: await deliveries(OTHER) };
+    expect(await insertDelivery(db.pool, partOf([event(PORTAL)]), { drainIntentId: 'drain-open' })).toEqual({
+      accepted: true,
+      stored: true,
+    });
+    expect(await insertDelivery(db.pool, partOf([event(OTHER)]), { drainIntentId: 'drain-started' })).toEqual({
+      accepted: true,
+      stored: false,
+    });
+    expect(await insertDelivery(db.pool, partOf([event(424_242)]), { always: true })).toEqual({
+      accepted: false,
+      stored: false,
+    });
+    expect({ portal: await deliveries(PORTAL), other: await deliveries(OTHER) }).toEqual({
+      portal: before.portal + 1,
+      other: before.other,
+    });
+  });
+
+  it('makes a drain starting while a delivery that joined it is uncommitted wait, then see it', async () => {
+    await drainIntent(PORTAL, 'drain-waits');
+    const before = await deliveries(PORTAL);
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await insertDelivery(client, partOf([event(PORTAL)]), { drainIntentId: 'drain-waits' });
+      expect(result).toEqual({ accepted: true, stored: true });
+      let started = false;
+      const start = startIntentAttempt(db.pool, 'drain-waits').then(() => (started = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(started).toBe(false);
+      await client.query('COMMIT');
+      await start;
+    } finally {
+      client.release();
+    }
+    expect(await deliveries(PORTAL)).toBe(before + 1);
+  });
+
+  it('refuses a portal’s deliveries at once when it is uninstalled (no cached answer)', async () => {
+    expect(await insertDelivery(db.pool, partOf([event(OTHER)]), { always: true })).toEqual({
+      accepted: true,
+      stored: true,
+    });
+    await db.pool.query(`UPDATE portals SET status = 'uninstalled' WHERE portal_id = $1`, [OTHER]);
+    expect(await insertDelivery(db.pool, partOf([event(OTHER)]), { always: true })).toEqual({
+      accepted: false,
+      stored: false,
+    });
+    await db.pool.query(`UPDATE portals SET status = 'installed' WHERE portal_id = $1`, [OTHER]);
+  });
+
+  it('never leaves a delivery behind a portal deleted while it was being stored', async () => {
+    await db.pool.query(`INSERT INTO portals (portal_id) VALUES (53)`);
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      expect(await insertDelivery(client, partOf([event(53), event(53)]), { always: true })).toMatchObject({
+        stored: true,
+      });
+      // The deletion waits for the delivery (it holds the portal row as a foreign key would) ...
+      let deleted = false;
+      const deletion = deletePortalData(db.pool, 53, 'test').then(() => (deleted = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(deleted).toBe(false);
+      await client.query('COMMIT');
+      await deletion;
+    } finally {
+      client.release();
+    }
+    // ... and then deletes it too; a later delivery finds no portal.
+    expect(await deliveries(53)).toBe(0);
+    expect(await insertDelivery(db.pool, partOf([event(53)]), { always: true })).toEqual({
+      accepted: false,
+      stored: false,
+    });
+    expect(await deliveries(53)).toBe(0);
+  });
+});
+
+describe('moving deliveries into the inbox (the drain’s first step)', () => {
   it('stores each event exactly as HubSpot sent it, fields the app does not know included', async () => {
     const sent = [event(PORTAL, { someFieldHubSpotAddsLater: { nested: [1, 'two'] } }), event(PORTAL)];
-    const counts = await insertInboxEvents(db.pool, batchOf(sent), { portals: [PORTAL] });
-    expect(counts).toEqual([{ portalId: PORTAL, events: 2, accepted: 2, taken: true, inserted: 2 }]);
+    await unpack(PORTAL); // what earlier tests left
+    await insertDelivery(db.pool, partOf(sent), { always: true });
+    expect(await unpack(PORTAL)).toEqual({ deliveries: 1, events: 2, inserted: 2 });
+    expect(await deliveries(PORTAL)).toBe(0);
     const { rows } = await db.pool.query(
       `SELECT event_id, subscription, object_id, occurred_at, payload FROM webhook_inbox
         WHERE portal_id = $1 AND event_id = ANY($2) ORDER BY event_id::bigint`,
@@ -118,79 +201,18 @@ describe('storing a delivery in the inbox', () => {
     );
   });
 
-  it('takes a portal’s events only into a drain that has not started, and says which it left', async () => {
-    await drainIntent(PORTAL, 'drain-open');
-    await drainIntent(OTHER, 'drain-started');
-    expect(await startIntentAttempt(db.pool, 'drain-started')).toBe('pending');
-    const before = { portal: await stored(PORTAL), other: await stored(OTHER) };
-    const counts = await insertInboxEvents(db.pool, batchOf([event(PORTAL), event(OTHER), event(424_242)]), {
-      drains: [
-        { portalId: PORTAL, intentId: 'drain-open' },
-        { portalId: OTHER, intentId: 'drain-started' },
-      ],
-    });
-    expect(counts).toEqual([
-      { portalId: PORTAL, events: 1, accepted: 1, taken: true, inserted: 1 },
-      { portalId: OTHER, events: 1, accepted: 1, taken: false, inserted: 0 },
-      { portalId: 424_242, events: 1, accepted: 0, taken: false, inserted: 0 },
+  it('keeps when each delivery arrived, for the webhook lag', async () => {
+    const sent = event(PORTAL);
+    await insertDelivery(db.pool, partOf([sent]), { always: true });
+    await db.pool.query(`UPDATE webhook_deliveries SET received_at = '2026-11-23T10:00:05Z' WHERE portal_id = $1`, [
+      PORTAL,
     ]);
-    expect({ portal: await stored(PORTAL), other: await stored(OTHER) }).toEqual({
-      portal: before.portal + 1,
-      other: before.other,
-    });
-  });
-
-  it('makes a drain starting while a delivery that joined it is uncommitted wait, then see its events', async () => {
-    await drainIntent(PORTAL, 'drain-waits');
-    const client = await db.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const counts = await insertInboxEvents(client, batchOf([event(PORTAL)]), {
-        drains: [{ portalId: PORTAL, intentId: 'drain-waits' }],
-      });
-      expect(counts[0]).toMatchObject({ taken: true, inserted: 1 });
-      let started = false;
-      const start = startIntentAttempt(db.pool, 'drain-waits').then(() => (started = true));
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(started).toBe(false);
-      await client.query('COMMIT');
-      await start;
-    } finally {
-      client.release();
-    }
-  });
-
-  it('refuses events of a portal at once when it is uninstalled (no cached answer)', async () => {
-    const accepted = await insertInboxEvents(db.pool, batchOf([event(OTHER)]), { portals: [OTHER] });
-    expect(accepted[0]).toMatchObject({ accepted: 1, inserted: 1 });
-    await db.pool.query(`UPDATE portals SET status = 'uninstalled' WHERE portal_id = $1`, [OTHER]);
-    const refused = await insertInboxEvents(db.pool, batchOf([event(OTHER)]), { portals: [OTHER] });
-    expect(refused[0]).toMatchObject({ accepted: 0, inserted: 0 });
-    await db.pool.query(`UPDATE portals SET status = 'installed' WHERE portal_id = $1`, [OTHER]);
-  });
-
-  it('never leaves inbox rows behind a portal deleted while a delivery was being stored', async () => {
-    await db.pool.query(`INSERT INTO portals (portal_id) VALUES (53)`);
-    const client = await db.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const counts = await insertInboxEvents(client, batchOf([event(53), event(53)]), { portals: [53] });
-      expect(counts[0]).toMatchObject({ accepted: 2, inserted: 2 });
-      // The deletion waits for the delivery (it holds the portal row as a foreign key would) ...
-      let deleted = false;
-      const deletion = deletePortalData(db.pool, 53, 'test').then(() => (deleted = true));
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(deleted).toBe(false);
-      await client.query('COMMIT');
-      await deletion;
-    } finally {
-      client.release();
-    }
-    // ... and then deletes its events too; a later delivery finds no portal.
-    expect(await stored(53)).toBe(0);
-    const later = await insertInboxEvents(db.pool, batchOf([event(53)]), { portals: [53] });
-    expect(later[0]).toMatchObject({ accepted: 0, inserted: 0 });
-    expect(await stored(53)).toBe(0);
+    await unpack(PORTAL);
+    const { rows } = await db.pool.query(
+      `SELECT received_at FROM webhook_inbox WHERE portal_id = $1 AND event_id = $2`,
+      [PORTAL, String(sent.eventId)],
+    );
+    expect(rows[0].received_at).toEqual(new Date('2026-11-23T10:00:05Z'));
   });
 });
 
@@ -199,7 +221,8 @@ describe('POST /webhooks/hubspot', () => {
     const sent = [event(PORTAL, { propertyValue: 'nul \u0000 inside' }), event(PORTAL, { propertyValue: '\ud800' })];
     const elements = sent.map((e) => JSON.stringify(e, null, 1));
     const response = await post(`[${elements.join(' ,\n')}]`);
-    expect(await response.json()).toEqual({ ok: true, data: { stored: 2, duplicates: 0, ignored: 0 } });
+    expect(await response.json()).toEqual({ ok: true, data: { accepted: 2, ignored: 0 } });
+    await unpack(PORTAL);
     const { rows } = await db.pool.query<{ text: string }>(
       `SELECT payload::text AS text FROM webhook_inbox WHERE portal_id = $1 AND event_id = ANY($2) ORDER BY event_id::bigint`,
       [PORTAL, sent.map((e) => String(e.eventId))],
@@ -210,7 +233,8 @@ describe('POST /webhooks/hubspot', () => {
   it('stores non-ASCII text as sent (the signature and the payload both read the body as UTF-8)', async () => {
     const sent = event(PORTAL, { propertyValue: 'Zoë Ünïcode ✓ 名前' });
     const response = await post(JSON.stringify([sent]));
-    expect(await response.json()).toEqual({ ok: true, data: { stored: 1, duplicates: 0, ignored: 0 } });
+    expect(await response.json()).toEqual({ ok: true, data: { accepted: 1, ignored: 0 } });
+    await unpack(PORTAL);
     const { rows } = await db.pool.query(`SELECT payload FROM webhook_inbox WHERE portal_id = $1 AND event_id = $2`, [
       PORTAL,
       String(sent.eventId),
@@ -218,11 +242,29 @@ describe('POST /webhooks/hubspot', () => {
     expect(rows[0].payload).toEqual(sent);
   });
 
-  it('stores a redelivered batch once and counts the duplicates', async () => {
+  it('stores a redelivered batch’s events once', async () => {
+    await unpack(PORTAL);
     const body = JSON.stringify([event(PORTAL), event(PORTAL)]);
-    const first = await post(body);
-    expect(await first.json()).toEqual({ ok: true, data: { stored: 2, duplicates: 0, ignored: 0 } });
-    const again = await post(body);
-    expect(await again.json()).toEqual({ ok: true, data: { stored: 0, duplicates: 2, ignored: 0 } });
+    const before = await stored(PORTAL);
+    expect(await (await post(body)).json()).toEqual({ ok: true, data: { accepted: 2, ignored: 0 } });
+    expect(await (await post(body)).json()).toEqual({ ok: true, data: { accepted: 2, ignored: 0 } });
+    expect(await unpack(PORTAL)).toEqual({ deliveries: 2, events: 4, inserted: 2 });
+    expect(await stored(PORTAL)).toBe(before + 2);
+  });
+
+  it('splits a delivery mixing portals, so no portal’s row holds another’s events', async () => {
+    await Promise.all([unpack(PORTAL), unpack(OTHER)]);
+    const sent = [event(OTHER), event(PORTAL), event(424_242), event(OTHER, { propertyValue: 'Zoë' })];
+    const response = await post(JSON.stringify(sent));
+    expect(await response.json()).toEqual({ ok: true, data: { accepted: 3, ignored: 1 } });
+    const { rows } = await db.pool.query(
+      `SELECT portal_id, events::json AS events, event_count FROM webhook_deliveries
+        WHERE portal_id = ANY($1) ORDER BY portal_id`,
+      [[PORTAL, OTHER, 424_242]],
+    );
+    expect(rows).toEqual([
+      { portal_id: PORTAL, events: [sent[1]], event_count: 1 },
+      { portal_id: OTHER, events: [sent[0], sent[3]], event_count: 2 },
+    ]);
   });
 });

@@ -20,8 +20,16 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+/** Events received and not yet applied: deliveries not yet moved into the inbox, and inbox events not yet processed. */
 const pendingInbox = async () =>
-  Number((await db.pool.query(`SELECT count(*) AS n FROM webhook_inbox WHERE processed_at IS NULL`)).rows[0].n);
+  Number(
+    (
+      await db.pool.query(
+        `SELECT (SELECT count(*) FROM webhook_inbox WHERE processed_at IS NULL)
+              + (SELECT count(*) FROM webhook_deliveries) AS n`,
+      )
+    ).rows[0].n,
+  );
 /** Deliver what HubSpot has to send, and wait until the app has drained it. */
 async function settle(): Promise<void> {
   await sandbox.plugins.webhooks()!.drain();

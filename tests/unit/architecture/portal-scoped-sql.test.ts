@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
  * (Cross-portal work, like the queue's reconcile over all schedules, lives outside repositories.)
  */
 const PORTAL_TABLES =
-  /\b(?:FROM|INTO|UPDATE|JOIN)\s+(portals|oauth_tokens|sync_runs|sync_checkpoints|contacts|companies|deals|tickets|associations|owners|pipelines|stage_events|touches|ad_spend|definitions_versions|findings|attribution_credits|writeback_ledger|webhook_inbox|api_keys|ingested_touches|digests|digest_tasks|kpi_snapshots|decisions)\b/i;
+  /\b(?:FROM|INTO|UPDATE|JOIN)\s+(portals|oauth_tokens|sync_runs|sync_checkpoints|contacts|companies|deals|tickets|associations|owners|pipelines|stage_events|touches|ad_spend|definitions_versions|findings|attribution_credits|writeback_ledger|webhook_inbox|webhook_deliveries|api_keys|ingested_touches|digests|digest_tasks|kpi_snapshots|decisions)\b/i;
 const DIR = 'server/db/repositories';
 
 function statements(source: string): string[] {
