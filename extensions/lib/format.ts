@@ -10,6 +10,8 @@ export type Formatter = {
   /** Cents of the deal's currency (the card API does not name it), with two decimals. */
   money(cents: number): string;
   percent(ratio: number | null): string;
+  /** A whole count with the locale's grouping (48,210). */
+  count(n: number): string;
 };
 
 export function formatterFor(context: BaseContext): Formatter {
@@ -18,6 +20,7 @@ export function formatterFor(context: BaseContext): Formatter {
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone });
   const money = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const count = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const show = (format: Intl.DateTimeFormat, iso: string | null) => {
     if (iso === null) return '—';
     const at = new Date(iso);
@@ -28,6 +31,7 @@ export function formatterFor(context: BaseContext): Formatter {
     date: (iso) => show(date, iso),
     money: (cents) => money.format(cents / 100),
     percent: (ratio) => (ratio === null ? '—' : `${Math.round(ratio * 100)}%`),
+    count: (n) => count.format(n),
   };
 }
 

@@ -3,6 +3,7 @@ import {
   Alert,
   Button,
   DescriptionList,
+  Divider,
   DescriptionListItem,
   Flex,
   Heading,
@@ -17,7 +18,9 @@ import { CLOSED_LOOP_BASE_URL } from '../lib/base-url.ts';
 import { callCardApi, type HubSpotFetch } from '../lib/card-api.ts';
 import { userClaims } from '../lib/claims.ts';
 import { ADMIN_LINK_PATH, adminLink, type AdminLink } from '../lib/contracts/admin-link.ts';
+import { ADMIN_SUMMARY_PATH, adminSummary, type AdminSummary } from '../lib/contracts/admin-summary.ts';
 import { formatterFor } from '../lib/format.ts';
+import { SummarySections } from './SummarySections.tsx';
 
 export type SettingsPageProps = {
   context: SettingsContext;
@@ -33,18 +36,29 @@ type Status =
   | { kind: 'not_admin'; message: string }
   | { kind: 'failed'; message: string };
 
+/** What `POST /admin/summary` answered; asked once the link shows the user is an admin. */
+type Summary =
+  { kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; data: AdminSummary } | { kind: 'failed'; message: string };
+
 /**
  * The app's settings page in HubSpot. Everything is configured on Closed Loop's admin page, which the
  * backend serves; this page asks the backend for a signed entry link (`POST /admin/link`, signed by
  * HubSpot like the cards' requests) and its answer is the account's status: installed and this user an
  * admin (the link is shown as a button opening the page in a new tab), not installed, or not an admin.
  * A link opens the page once, within 5 minutes, so following it asks for the next one.
+ *
+ * An admin also sees the account's status (`POST /admin/summary`, same signature and same admins):
+ * the sync, the last run of each loop and the policy in brief. It is asked only once the link says
+ * the user is an admin (others make one request, and see nothing of it), and it stands apart from the
+ * link: a summary that fails shows its own error and retry while the link keeps working.
  */
 export function SettingsPage({ context, fetch, baseUrl = CLOSED_LOOP_BASE_URL }: SettingsPageProps) {
   const claims = useMemo(() => userClaims(context), [context]);
   const format = useMemo(() => formatterFor(context), [context]);
   const [status, setStatus] = useState<Status>({ kind: 'checking' });
+  const [summary, setSummary] = useState<Summary>({ kind: 'idle' });
   const latest = useRef(0);
+  const latestSummary = useRef(0);
   const claimsKey = JSON.stringify(claims);
 
   const check = useCallback(async () => {
@@ -67,6 +81,20 @@ export function SettingsPage({ context, fetch, baseUrl = CLOSED_LOOP_BASE_URL }:
   useEffect(() => {
     void check();
   }, [check]);
+
+  const loadSummary = useCallback(async () => {
+    const request = ++latestSummary.current;
+    setSummary({ kind: 'loading' });
+    const result = await callCardApi(fetch, baseUrl, ADMIN_SUMMARY_PATH, JSON.parse(claimsKey), adminSummary);
+    if (request !== latestSummary.current) return;
+    setSummary(result.ok ? { kind: 'ready', data: result.data } : { kind: 'failed', message: result.message });
+  }, [fetch, baseUrl, claimsKey]);
+
+  const isAdmin = status.kind === 'admin';
+  useEffect(() => {
+    // Once per page: a new link (each click) leaves the summary as it is; "Refresh" asks again.
+    if (isAdmin && summary.kind === 'idle') void loadSummary();
+  }, [isAdmin, summary.kind, loadSummary]);
 
   return (
     <Flex direction="column" gap="md">
@@ -102,6 +130,31 @@ export function SettingsPage({ context, fetch, baseUrl = CLOSED_LOOP_BASE_URL }:
           <Button variant="secondary" size="sm" onClick={() => void check()}>
             Get a new link
           </Button>
+          <Divider />
+          {summary.kind === 'loading' || summary.kind === 'idle' ? (
+            <LoadingSpinner label="Loading the account’s status from Closed Loop" showLabel />
+          ) : null}
+          {summary.kind === 'failed' ? (
+            <Flex direction="column" gap="sm">
+              <Alert title="The account’s status could not be loaded" variant="error">
+                {summary.message} The admin page shows it too.
+              </Alert>
+              <Button variant="secondary" onClick={() => void loadSummary()}>
+                Load the status again
+              </Button>
+            </Flex>
+          ) : null}
+          {summary.kind === 'ready' ? (
+            <Flex direction="column" gap="sm">
+              <SummarySections summary={summary.data} format={format} />
+              <Flex direction="row" gap="sm" align="center">
+                <Text variant="microcopy">As of {format.dateTime(summary.data.generatedAt)}.</Text>
+                <Button variant="secondary" size="xs" onClick={() => void loadSummary()}>
+                  Refresh the status
+                </Button>
+              </Flex>
+            </Flex>
+          ) : null}
         </Flex>
       ) : null}
       {status.kind === 'not_installed' ? (

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { loadAdminPage } from '../../admin/admin-page-data.ts';
 import type { AdminKeys } from '../../admin/admin-keys.ts';
+import { admit } from '../../admin/admission.ts';
 import {
   ApiKeyId,
   AdminLinkRequest,
@@ -14,13 +15,15 @@ import {
   NewApiKey,
 } from '../../admin/contracts.ts';
 import { previewDefinitions, saveDefinitions } from '../../admin/definitions-draft.ts';
-import { enterWithLink, issueEntryLink, type LinkRefusal } from '../../admin/entry-link.ts';
+import { enterWithLink, issueEntryLink, type LinkRefusal, type LinkRequest } from '../../admin/entry-link.ts';
 import { completeAdminLogin } from '../../admin/oauth-login.ts';
 import { adminPage } from '../../admin/page/admin-page.ts';
 import type { Html } from '../../admin/page/html.ts';
 import { messagePage } from '../../admin/page/layout.ts';
 import { recordsPage } from '../../admin/page/records-page.ts';
 import { parsePageQuery } from '../../admin/page-query.ts';
+import { loadSettingsSummary } from '../../admin/settings-summary.ts';
+import { SettingsSummary } from '../../admin/settings-summary-contract.ts';
 import { csrfTokenMatches, endAdminSession, SESSION_ABSOLUTE_MS, type AdminSession } from '../../admin/sessions.ts';
 import { deleteAdminSessionsOfUser } from '../../db/repositories/admin-sessions.ts';
 import { revokeApiKey } from '../../db/repositories/api-keys.ts';
@@ -195,19 +198,23 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     res.redirect(303, `/admin/portals/${outcome.session.portalId}`);
   });
 
-  // The settings component's request for an entry link, signed by HubSpot like the cards' requests.
-  router.post('/admin/link', express.raw({ type: () => true, limit: '16kb' }), async (req, res) => {
+  /**
+   * A request of the settings component, signed by HubSpot like the cards' requests: the claims of
+   * its body once the signature, the body and any ids HubSpot appended to the URL all check out, or
+   * undefined with the refusal already sent.
+   */
+  const settingsCaller = (req: Request, res: Response, what: string): LinkRequest | undefined => {
     const caller = authenticateCardRequest(req, {
       clientSecret: deps.clientSecret,
       publicBaseUrl: deps.publicBaseUrl,
       now: now().getTime(),
     });
     if (!caller.ok) {
-      deps.log.warn({ reason: caller.reason }, 'admin link request refused: bad signature');
+      deps.log.warn({ reason: caller.reason }, `admin ${what} request refused: bad signature`);
       res
         .status(401)
         .json({ ok: false, error: { code: 'unauthorized', message: `invalid HubSpot signature: ${caller.reason}` } });
-      return;
+      return undefined;
     }
     const body = parseJson(caller.rawBody, AdminLinkRequest);
     if (!body.ok) {
@@ -215,27 +222,43 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
         ok: false,
         error: { code: 'invalid_request', message: body.message, ...(body.field ? { field: body.field } : {}) },
       });
-      return;
+      return undefined;
     }
     if (queryClaimsDisagree(req.query, body.value) !== undefined) {
       res.json({ ok: false, error: { code: 'not_found', message: 'This request names another account or user.' } });
-      return;
+      return undefined;
     }
+    return body.value;
+  };
+  const signed = express.raw({ type: () => true, limit: '16kb' });
+
+  // The settings component's request for an entry link.
+  router.post('/admin/link', signed, async (req, res) => {
+    const claims = settingsCaller(req, res, 'link');
+    if (!claims) return;
     const issued = await issueEntryLink(
       { db: deps.db, key: deps.keys.link, publicBaseUrl: deps.publicBaseUrl, now: now() },
-      body.value,
+      claims,
     );
     if (!issued.ok) {
-      res.json({
-        ok: false,
-        error:
-          issued.reason === 'not_installed'
-            ? { code: 'not_found', message: LINK_REFUSALS.not_installed.text }
-            : { code: 'forbidden', message: LINK_REFUSALS.not_admin.text },
-      });
+      res.json({ ok: false, error: admissionRefusal(issued.reason) });
       return;
     }
     res.json({ ok: true, data: { url: issued.url, expiresAt: issued.expiresAt.toISOString() } });
+  });
+
+  // The settings component's summary (sync, the loops, the policy in brief): for the same admins as the link.
+  router.post('/admin/summary', signed, async (req, res) => {
+    const claims = settingsCaller(req, res, 'summary');
+    if (!claims) return;
+    const admission = await admit(deps.db, claims.portalId, claims.userId);
+    if (!admission.ok) {
+      res.json({ ok: false, error: admissionRefusal(admission.reason) });
+      return;
+    }
+    const summary = await loadSettingsSummary(deps.db, claims.portalId, now());
+    // Checked against the contract the component's decoders restate: a drift fails here, not in HubSpot.
+    res.json({ ok: true, data: SettingsSummary.parse(summary) });
   });
 
   router.get('/admin/enter', async (req, res) => {
@@ -494,6 +517,13 @@ function sendDecisionError(res: Response, error: unknown): boolean {
     return true;
   }
   return false;
+}
+
+/** The settings component's refusal for a caller who is not an admin of an installed portal. */
+function admissionRefusal(reason: 'not_installed' | 'not_admin'): { code: string; message: string } {
+  return reason === 'not_installed'
+    ? { code: 'not_found', message: LINK_REFUSALS.not_installed.text }
+    : { code: 'forbidden', message: LINK_REFUSALS.not_admin.text };
 }
 
 function startBrowserSession(res: Response, cookies: AdminCookies, session: { id: string }): void {

@@ -8,8 +8,9 @@ import { OPERATOR_TOKEN_REQUIRED } from './operator.ts';
 export type SyncStatusRouteDeps = {
   db: Queryable;
   /**
-   * OPERATOR_API_TOKEN. The settings page will read this status with the admin's session once that
-   * exists; until then only operators may, and unset means the route does not exist (404).
+   * OPERATOR_API_TOKEN: this route is for operators (unset means the route does not exist, 404).
+   * Admins see sync status on the admin page (their session) and in the settings component
+   * (`POST /admin/summary`, signed by HubSpot).
    */
   token: string | undefined;
 };

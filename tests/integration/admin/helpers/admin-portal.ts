@@ -73,20 +73,20 @@ export async function startAdminApp(databaseUrl: string, env: Record<string, str
   };
 }
 
+type SignOptions = { secret?: string; timestamp?: number; unsigned?: boolean; query?: string };
+
 /**
- * Asks for an entry link as the HubSpot settings component does through `hubspot.fetch`: a JSON body
- * signed v3 by HubSpot's proxy (HMAC-SHA256 with the client secret over method + URI + body + timestamp,
- * computed here from HubSpot's recipe, not the server's code).
+ * A request of the HubSpot settings component through `hubspot.fetch`: a JSON body signed v3 by
+ * HubSpot's proxy (HMAC-SHA256 with the client secret over method + URI + body + timestamp, computed
+ * here from HubSpot's recipe, not the server's code). `query`: what HubSpot appends to the URL.
  */
-export async function requestEntryLink(
+export async function signedSettingsRequest<T>(
   app: AppUnderTest,
+  path: string,
   body: unknown,
-  options: { secret?: string; timestamp?: number; unsigned?: boolean } = {},
-): Promise<{
-  status: number;
-  json: { ok: boolean; data?: { url: string; expiresAt: string }; error?: { code: string; message: string } };
-}> {
-  const uri = `${app.url}/admin/link`;
+  options: SignOptions = {},
+): Promise<{ status: number; json: { ok: boolean; data?: T; error?: { code: string; message: string } } }> {
+  const uri = `${app.url}${path}${options.query ? `?${options.query}` : ''}`;
   const text = JSON.stringify(body);
   const timestamp = options.timestamp ?? Date.now();
   const signature = createHmac('sha256', options.secret ?? app.env.HUBSPOT_CLIENT_SECRET)
@@ -102,6 +102,11 @@ export async function requestEntryLink(
     body: text,
   });
   return { status: response.status, json: (await response.json()) as never };
+}
+
+/** Asks for an entry link as the settings component does. */
+export function requestEntryLink(app: AppUnderTest, body: unknown, options: SignOptions = {}) {
+  return signedSettingsRequest<{ url: string; expiresAt: string }>(app, '/admin/link', body, options);
 }
 
 /** The demo portal's admin page, opened by its admin through an entry link: their browser and CSRF token. */
