@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { withTransaction, type Queryable } from '../db/pool.ts';
 import { saveComputedProperties } from '../db/repositories/computed-properties.ts';
-import { recordFindings } from '../db/repositories/findings.ts';
+import { recordFindings, type FindingRow } from '../db/repositories/findings.ts';
 import { currentDefinitions } from '../definitions/current-definitions.ts';
 import {
   evaluateRecord,
@@ -66,21 +66,15 @@ export function evaluateLoaded(run: EvaluationRun, records: readonly RecordInput
 }
 
 /**
- * The records of one type an evaluation covers: these ids, or every id from `fromId` to `toId` (a
- * whole-portal batch: the live records of the range, the others being gone).
- */
-export type Evaluated = readonly number[] | { fromId: number; toId: number };
-
-/**
- * Writes the evaluations of the records `evaluated` covers (records of one type; those without an
- * evaluation are gone, and their open findings are resolved). Run it inside a transaction, so the log
- * and the properties move together.
+ * Writes the evaluations of the records `ids` (of one type; those without an evaluation are gone, and
+ * their open findings are resolved). Run it inside a transaction, so the log and the properties move
+ * together.
  */
 export async function recordEvaluations(
   tx: Queryable,
   run: EvaluationRun,
   objectType: CrmObject,
-  evaluated: Evaluated,
+  ids: readonly number[],
   evaluations: readonly RecordEvaluation[],
 ): Promise<BatchResult> {
   // The values section 8 writes back, kept for write-back to compare with what HubSpot has.
@@ -98,26 +92,29 @@ export async function recordEvaluations(
   const written = await recordFindings(tx, run.portalId, {
     definitionsVersion: run.definitionsVersion,
     now: run.now,
-    evaluated: isRange(evaluated)
-      ? { objectType, fromId: evaluated.fromId, toId: evaluated.toId }
-      : evaluated.map((id) => ({ objectType, objectId: id })),
-    findings: evaluations.flatMap((e) =>
-      e.findings.map((f) => ({
+    evaluated: ids.map((id) => ({ objectType, objectId: id })),
+    findings: findingRows(evaluations),
+  });
+  return { records: evaluations.length, ...written };
+}
+
+/** The findings of some evaluations as the issue log takes them. */
+function findingRows(evaluations: readonly RecordEvaluation[]): FindingRow[] {
+  const rows: FindingRow[] = [];
+  for (const e of evaluations) {
+    const ownerId = e.ownerId ?? null;
+    for (const f of e.findings)
+      rows.push({
         objectType: f.objectType,
         objectId: Number(f.objectId),
         code: f.code,
         field: f.field ?? null,
         severity: f.severity,
         proposedFix: f.proposedFix,
-        ownerId: e.ownerId ?? null,
-      })),
-    ),
-  });
-  return { records: evaluations.length, ...written };
-}
-
-function isRange(evaluated: Evaluated): evaluated is { fromId: number; toId: number } {
-  return !Array.isArray(evaluated);
+        ownerId,
+      });
+  }
+  return rows;
 }
 
 /**

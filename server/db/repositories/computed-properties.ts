@@ -6,6 +6,9 @@ export type ComputedRow = { objectType: string; objectId: number; properties: Re
  * Stores one producer's values for a set of records (replacing that producer's earlier values for them).
  * A row whose values are unchanged is left as it is (no new row version, `computed_at` stays): write-back
  * compares the values with its ledger, never the time, and a daily run then rewrites only what moved.
+ * The portal row is FOR KEY SHARE locked first, as the foreign key this table no longer has would lock
+ * it (migration 0020): a portal's deletion waits for the transaction, and a write after it finds no
+ * portal and inserts nothing. (A whole-portal hygiene pass writes its values with `recordPassBatch`.)
  */
 export async function saveComputedProperties(
   db: Queryable,
@@ -19,9 +22,11 @@ export async function saveComputedProperties(
   // once, as the jsonb it is stored as.
   await db.query({
     name: 'computed-properties-save',
-    text: `INSERT INTO computed_properties (portal_id, object_type, object_id, source, properties, computed_at)
-     SELECT $1, r.object_type, r.object_id, $2, p.properties, $3
-       FROM unnest($4::text[], $5::bigint[]) WITH ORDINALITY AS r(object_type, object_id, n)
+    text: `WITH portal AS (SELECT portal_id FROM portals WHERE portal_id = $1 FOR KEY SHARE)
+     INSERT INTO computed_properties (portal_id, object_type, object_id, source, properties, computed_at)
+     SELECT portal.portal_id, r.object_type, r.object_id, $2, p.properties, $3
+       FROM portal
+      CROSS JOIN unnest($4::text[], $5::bigint[]) WITH ORDINALITY AS r(object_type, object_id, n)
        JOIN jsonb_array_elements($6::jsonb) WITH ORDINALITY AS p(properties, n) USING (n)
      ON CONFLICT (portal_id, object_type, object_id, source)
      DO UPDATE SET properties = EXCLUDED.properties, computed_at = EXCLUDED.computed_at

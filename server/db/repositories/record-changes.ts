@@ -45,18 +45,25 @@ export async function claimChanges(
   return { records: [...seen.values()], throughId: rows.length === 0 ? after : Number(rows.at(-1)!.id) };
 }
 
-/** Moves a consumer's cursor forward (never back) to `throughId`. */
+/**
+ * Moves a consumer's cursor forward (never back) to `throughId`. A whole-portal pass also gives its
+ * `now` as `fullPassAt`, once it has written every record: hygiene's issue log reads it as the last
+ * time its open findings were seen (findings.ts).
+ */
 export async function advanceCursor(
   tx: Queryable,
   portalId: number,
   consumer: ChangeConsumer,
   throughId: number,
+  options: { fullPassAt?: Date } = {},
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO change_cursors (portal_id, consumer, last_change_id, updated_at) VALUES ($1, $2, $3, now())
+    `INSERT INTO change_cursors (portal_id, consumer, last_change_id, updated_at, full_pass_at)
+     VALUES ($1, $2, $3, now(), $4)
      ON CONFLICT (portal_id, consumer) DO UPDATE
-        SET last_change_id = GREATEST(change_cursors.last_change_id, EXCLUDED.last_change_id), updated_at = now()`,
-    [portalId, consumer, throughId],
+        SET last_change_id = GREATEST(change_cursors.last_change_id, EXCLUDED.last_change_id), updated_at = now(),
+            full_pass_at = coalesce(EXCLUDED.full_pass_at, change_cursors.full_pass_at)`,
+    [portalId, consumer, throughId, options.fullPassAt ?? null],
   );
 }
 

@@ -95,10 +95,17 @@ function daysInMonth(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
-// Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear does not.
+// The proleptic Gregorian calendar in integer arithmetic (Howard Hinnant's days_from_civil), for the
+// fields the callers have checked: what Date.UTC gives, without its argument conversions (it showed in
+// a portal's evaluation), and without its reading of years 0–99 as 1900–1999.
 function utc(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number) {
-  const at = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  return year >= 100 ? at : new Date(at).setUTCFullYear(year);
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const days = era * 146_097 + doe - 719_468;
+  return days * DAY_MS + hour * HOUR_MS + minute * 60_000 + second * 1000 + ms;
 }
 
 /** The zone's offset from UTC; no zone is UTC. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveComputedProperties } from '../../../server/db/repositories/computed-properties.ts';
 import { ensureFirstDefinitions } from '../../../server/db/repositories/definitions.ts';
+import { listFindings } from '../../../server/db/repositories/findings.ts';
 import { DEFAULT_DEFINITIONS } from '../../../server/domain/policy/default-policy.ts';
 import type { CrmObject } from '../../../server/domain/policy/index.ts';
 import { evaluatePortalHygiene } from '../../../server/hygiene/evaluate-portal.ts';
@@ -86,6 +87,8 @@ describe('the whole-portal pass, pipelined', () => {
   it('stops at a failed write: the pass rejects with its error, hands every connection back, and moves no cursor', async () => {
     // A trigger only this test's database has: it refuses the computed values of the portal's last deal,
     // so the pass fails in its last type's batches, with batches before it written and others in flight.
+    // The log starts empty, so every value is inserted (a pass leaves unchanged values alone).
+    await clearResults();
     await db.pool.query(`CREATE FUNCTION refuse_last_deal() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NEW.object_type = 'deals' AND NEW.object_id = (SELECT max(id) FROM deals WHERE portal_id = NEW.portal_id) THEN
@@ -108,6 +111,42 @@ describe('the whole-portal pass, pipelined', () => {
       await db.pool.query(`DROP TRIGGER refuse_last_deal ON computed_properties`);
       await db.pool.query(`DROP FUNCTION refuse_last_deal()`);
     }
+  });
+});
+
+describe('a pass over a log it wrote before', () => {
+  it('rewrites only what changed, and the log shows every open finding as seen by the last pass', async () => {
+    await clearResults();
+    const versions = async () =>
+      (
+        await db.pool.query<{ v: string }>(
+          `SELECT string_agg(xmin::text, ',' ORDER BY object_type, object_id, code) AS v FROM findings WHERE portal_id = $1
+           UNION ALL
+           SELECT string_agg(xmin::text, ',' ORDER BY object_type, object_id) FROM computed_properties
+            WHERE portal_id = $1 AND source = 'hygiene'`,
+          [portalId],
+        )
+      ).rows.map((r) => r.v);
+    await evaluatePortalHygiene(db.pool, portalId, { now, batchSize: 50 });
+    const written = await versions();
+    const log = await issueLogAndValues();
+    // The same evaluation again: nothing changed, so no row is written (or locked) again.
+    await evaluatePortalHygiene(db.pool, portalId, { now, batchSize: 50 });
+    expect(await versions()).toEqual(written);
+    expect(await issueLogAndValues()).toEqual(log);
+    // A day later, the open findings that did not change keep their rows, and were seen that day.
+    const later = new Date(now.getTime() + 86_400_000);
+    await evaluatePortalHygiene(db.pool, portalId, { now: later, batchSize: 50 });
+    const open = await listFindings(db.pool, portalId, { open: true });
+    expect(open.length).toBeGreaterThan(20);
+    expect(new Set(open.map((f) => f.lastSeenAt.toISOString()))).toEqual(new Set([later.toISOString()]));
+    const kept = open.filter((f) => f.firstSeenAt.getTime() === now.getTime());
+    const { rows } = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM findings WHERE portal_id = $1 AND resolved_at IS NULL AND last_seen_at = $2`,
+      [portalId, now],
+    );
+    expect(rows[0]!.n).toBeGreaterThan(0);
+    expect(rows[0]!.n).toBeLessThanOrEqual(kept.length);
   });
 });
 
