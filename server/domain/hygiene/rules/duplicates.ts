@@ -39,7 +39,9 @@ export function findDuplicates(
   records: Iterable<DuplicateCandidate>,
   rules: readonly DuplicateRule[],
 ): Map<string, DuplicateMatch[]> {
-  const groupsOf = rules.map(() => new Map<string, string[]>());
+  // A key seen once (nearly every key of a large portal) holds its id alone, not an array of one: the
+  // grouping of a million records is the largest thing a whole-portal evaluation holds in memory.
+  const groupsOf = rules.map(() => new Map<string, string | string[]>());
   for (const record of records) {
     for (let r = 0; r < rules.length; r++) {
       const rule = rules[r]!;
@@ -48,7 +50,8 @@ export function findDuplicates(
       if (key === '') continue;
       const groups = groupsOf[r]!;
       const ids = groups.get(key);
-      if (ids === undefined) groups.set(key, [record.id]);
+      if (ids === undefined) groups.set(key, record.id);
+      else if (typeof ids === 'string') groups.set(key, [ids, record.id]);
       else ids.push(record.id);
     }
   }
@@ -56,7 +59,7 @@ export function findDuplicates(
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!;
     for (const [key, ids] of groupsOf[r]!) {
-      if (ids.length < 2) continue;
+      if (typeof ids === 'string') continue;
       const members = [...new Set(ids)];
       if (members.length < 2) continue;
       const survivorId = members.reduce((lowest, id) => (compareIds(id, lowest) < 0 ? id : lowest));
