@@ -128,7 +128,7 @@ describe('settings page: the account’s status for an admin', () => {
         'Hygiene evaluation',
         'Daily at 03:15 UTC',
         'Nov 7, 2026, 3:16 AM',
-        'SucceededThe issue log was last brought up to date by the daily pass or by changed records.',
+        'SucceededEvery record evaluated; changed records are evaluated as they change in between.',
       ],
       [
         'Weekly digest',

@@ -24,8 +24,8 @@ export const LOOP_CADENCES: LoopCadences = {
 /** What each loop's own records say about its last run (undefined: none yet). */
 export type LoopRecords = {
   lastIncremental: SyncRunBrief | undefined;
-  /** The hygiene change cursor's last move: the daily pass or a batch of changes. */
-  hygieneEvaluatedAt: Date | undefined;
+  /** The last whole-portal pass, and the hygiene cursor's last move (that pass or a batch of changes). */
+  hygiene: { fullPassAt: Date | undefined; lastEvaluatedAt: Date } | undefined;
   digest:
     { week: string; generatedAt: Date; tasks: { status: 'pending' | 'sending' | 'created' | 'failed' }[] } | undefined;
   snapshot: { month: string; takenAt: Date } | undefined;
@@ -53,7 +53,7 @@ export function loopBriefs(records: LoopRecords, cadences: LoopCadences = LOOP_C
     schedule: scheduleText(cadences[loop]),
     ...(run ?? { lastRunAt: null, status: null, period: null, detail: null }),
   });
-  const { lastIncremental: sync, hygieneEvaluatedAt, digest, snapshot, review } = records;
+  const { lastIncremental: sync, hygiene, digest, snapshot, review } = records;
   return [
     brief(
       'incremental_sync',
@@ -64,15 +64,7 @@ export function loopBriefs(records: LoopRecords, cadences: LoopCadences = LOOP_C
         detail: sync.status === 'failed' && sync.errorMessage ? sync.errorMessage : plural(sync.records, 'record'),
       },
     ),
-    brief(
-      'hygiene_evaluation',
-      hygieneEvaluatedAt && {
-        lastRunAt: hygieneEvaluatedAt.toISOString(),
-        status: 'succeeded',
-        period: null,
-        detail: 'The issue log was last brought up to date by the daily pass or by changed records.',
-      },
-    ),
+    brief('hygiene_evaluation', hygiene && hygieneRun(hygiene)),
     brief('weekly_digest', digest && digestRun(digest)),
     brief(
       'monthly_snapshot',
@@ -93,6 +85,27 @@ export function loopBriefs(records: LoopRecords, cadences: LoopCadences = LOOP_C
       },
     ),
   ];
+}
+
+/**
+ * The daily loop's last run is the last whole-portal pass; changed records are evaluated as they change
+ * in between. A portal whose only evaluations so far were of changed records shows the last of those,
+ * said as such. (Times go in `lastRunAt` only: the component formats them in the portal's time zone.)
+ */
+function hygieneRun(hygiene: NonNullable<LoopRecords['hygiene']>): Omit<LoopBrief, 'loop' | 'label' | 'schedule'> {
+  return hygiene.fullPassAt === undefined
+    ? {
+        lastRunAt: hygiene.lastEvaluatedAt.toISOString(),
+        status: 'succeeded',
+        period: null,
+        detail: 'No whole-portal pass yet: changed records evaluated as they change.',
+      }
+    : {
+        lastRunAt: hygiene.fullPassAt.toISOString(),
+        status: 'succeeded',
+        period: null,
+        detail: 'Every record evaluated; changed records are evaluated as they change in between.',
+      };
 }
 
 function digestRun(digest: NonNullable<LoopRecords['digest']>): Omit<LoopBrief, 'loop' | 'label' | 'schedule'> {

@@ -3,7 +3,7 @@ import { latestDefinitions } from '../db/repositories/definitions.ts';
 import { listDigests, listDigestTasks } from '../db/repositories/digests.ts';
 import { openFindingFacets } from '../db/repositories/findings.ts';
 import { listKpiSnapshots } from '../db/repositories/kpi-snapshots.ts';
-import { hygieneEvaluatedAt, latestReviewReminder } from '../db/repositories/loop-last-runs.ts';
+import { hygieneRuns, latestReviewReminder } from '../db/repositories/loop-last-runs.ts';
 import { latestSucceededSyncRuns, latestSyncRun, type SyncRun } from '../db/repositories/sync-runs.ts';
 import { validateDefinitions } from '../domain/policy/index.ts';
 import { loopBriefs } from './loop-briefs.ts';
@@ -39,7 +39,7 @@ export async function loadSettingsSummary(db: Queryable, portalId: number, now: 
     },
     loops: loopBriefs({
       lastIncremental: incremental,
-      hygieneEvaluatedAt: await hygieneEvaluatedAt(db, portalId),
+      hygiene: await hygieneRuns(db, portalId),
       digest: digest && { ...digest, tasks: await listDigestTasks(db, portalId, digest.week) },
       snapshot,
       review: await latestReviewReminder(db, portalId),

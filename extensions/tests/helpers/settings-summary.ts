@@ -47,7 +47,7 @@ export function adminSummaryData(): AdminSummary {
         lastRunAt: '2026-11-07T03:16:00.000Z',
         status: 'succeeded',
         period: null,
-        detail: 'The issue log was last brought up to date by the daily pass or by changed records.',
+        detail: 'Every record evaluated; changed records are evaluated as they change in between.',
       },
       {
         loop: 'weekly_digest',

@@ -7,16 +7,21 @@ import type { Queryable } from '../pool.ts';
  */
 
 /**
- * When hygiene last brought the issue log up to date: its change cursor moves at the end of the daily
- * whole-portal pass and after each batch of changes it evaluates, in the same transaction as the
- * findings (migration 0009), so this is the last committed evaluation of either kind.
+ * When hygiene last evaluated the portal, from its change cursor: `fullPassAt`, the time of the last
+ * whole-portal pass (the daily one, or after a definitions change; migration 0020), and
+ * `lastEvaluatedAt`, when the cursor last moved (that pass, or the last batch of changed records it
+ * evaluated, in the same transaction as their findings).
  */
-export async function hygieneEvaluatedAt(db: Queryable, portalId: number): Promise<Date | undefined> {
-  const { rows } = await db.query<{ updatedAt: Date }>(
-    `SELECT updated_at AS "updatedAt" FROM change_cursors WHERE portal_id = $1 AND consumer = 'hygiene'`,
+export type HygieneRuns = { fullPassAt: Date | undefined; lastEvaluatedAt: Date };
+
+export async function hygieneRuns(db: Queryable, portalId: number): Promise<HygieneRuns | undefined> {
+  const { rows } = await db.query<{ fullPassAt: Date | null; lastEvaluatedAt: Date }>(
+    `SELECT full_pass_at AS "fullPassAt", updated_at AS "lastEvaluatedAt"
+       FROM change_cursors WHERE portal_id = $1 AND consumer = 'hygiene'`,
     [portalId],
   );
-  return rows[0]?.updatedAt;
+  const row = rows[0];
+  return row && { fullPassAt: row.fullPassAt ?? undefined, lastEvaluatedAt: row.lastEvaluatedAt };
 }
 
 export type ReviewReminder = {

@@ -4,7 +4,7 @@ import { scheduleText } from '../../../server/admin/schedule-text.ts';
 
 const NONE: LoopRecords = {
   lastIncremental: undefined,
-  hygieneEvaluatedAt: undefined,
+  hygiene: undefined,
   digest: undefined,
   snapshot: undefined,
   review: undefined,
@@ -78,10 +78,25 @@ describe('the loops’ last runs', () => {
     expect(digest()).toMatchObject({ status: 'succeeded', detail: 'No tasks to deliver this week.' });
   });
 
+  it('dates the evaluation by the last whole-portal pass, or by changed records before there was one', () => {
+    const changedOnly = byLoop({
+      ...NONE,
+      hygiene: { fullPassAt: undefined, lastEvaluatedAt: new Date('2026-11-02T09:41:10.000Z') },
+    });
+    expect(changedOnly.hygiene_evaluation).toMatchObject({
+      lastRunAt: '2026-11-02T09:41:10.000Z',
+      status: 'succeeded',
+      detail: 'No whole-portal pass yet: changed records evaluated as they change.',
+    });
+  });
+
   it('dates the evaluation, the snapshot and the review by their records, with their periods', () => {
     const loops = byLoop({
       ...NONE,
-      hygieneEvaluatedAt: new Date('2026-11-02T03:16:10.000Z'),
+      hygiene: {
+        fullPassAt: new Date('2026-11-02T03:15:00.000Z'),
+        lastEvaluatedAt: new Date('2026-11-02T09:41:10.000Z'),
+      },
       snapshot: { month: '2026-11', takenAt: new Date('2026-11-01T04:00:00.000Z') },
       review: {
         sourceKey: 'definitions-review:2026-Q4',
@@ -90,7 +105,11 @@ describe('the loops’ last runs', () => {
         status: 'done',
       },
     });
-    expect(loops.hygiene_evaluation).toMatchObject({ lastRunAt: '2026-11-02T03:16:10.000Z', status: 'succeeded' });
+    expect(loops.hygiene_evaluation).toMatchObject({
+      lastRunAt: '2026-11-02T03:15:00.000Z',
+      status: 'succeeded',
+      detail: 'Every record evaluated; changed records are evaluated as they change in between.',
+    });
     expect(loops.monthly_snapshot).toMatchObject({
       lastRunAt: '2026-11-01T04:00:00.000Z',
       status: 'succeeded',
