@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../helpers/database.ts';
-import { cardPortal, USER, type CardPortal } from './helpers/card-portal.ts';
+import { addOtherPortalDeal, cardPortal, USER, type CardPortal } from './helpers/card-portal.ts';
 
 const db = useTestDatabase();
 let portal: CardPortal;
@@ -12,12 +12,7 @@ const DEAL = 1057;
 
 beforeAll(async () => {
   portal = await cardPortal(db.pool, db.url);
-  await db.pool.query(`INSERT INTO portals (portal_id) VALUES ($1)`, [OTHER_PORTAL]);
-  await db.pool.query(
-    `INSERT INTO deals (portal_id, id, properties, created_at, updated_at)
-     VALUES ($1, $2, '{"dealname":"Other portal deal","pipeline":"default","dealstage":"qualifiedtobuy","amount":"999"}', now(), now())`,
-    [OTHER_PORTAL, OTHER_DEAL],
-  );
+  await addOtherPortalDeal(db.pool, OTHER_PORTAL, OTHER_DEAL);
 });
 afterAll(async () => {
   await portal?.close();

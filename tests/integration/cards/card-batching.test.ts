@@ -10,7 +10,7 @@ import { cardSnapshots, type CardSnapshotKey } from '../../../server/db/reposito
 import { appendDefinitionsVersion } from '../../../server/db/repositories/definitions.ts';
 import { currentDefinitions } from '../../../server/definitions/current-definitions.ts';
 import { useTestDatabase } from '../../helpers/database.ts';
-import { cardPortal, type CardPortal } from './helpers/card-portal.ts';
+import { addOtherPortalDeal, cardPortal, type CardPortal } from './helpers/card-portal.ts';
 import { hubspotSignatureV3 } from './helpers/signed-card-client.ts';
 
 /**
@@ -28,12 +28,7 @@ const OTHER_DEAL = 77_000_002;
 
 beforeAll(async () => {
   portal = await cardPortal(db.pool, db.url);
-  await db.pool.query(`INSERT INTO portals (portal_id) VALUES ($1)`, [OTHER_PORTAL]);
-  await db.pool.query(
-    `INSERT INTO deals (portal_id, id, properties, created_at, updated_at)
-     VALUES ($1, $2, '{"dealname":"Other portal deal","pipeline":"default","dealstage":"qualifiedtobuy","amount":"999"}', now(), now())`,
-    [OTHER_PORTAL, OTHER_DEAL],
-  );
+  await addOtherPortalDeal(db.pool, OTHER_PORTAL, OTHER_DEAL);
 });
 afterAll(async () => {
   await portal?.close();

@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attributePortal } from '../../../server/attribution/attribute-portal.ts';
-import { ensureFirstDefinitions } from '../../../server/db/repositories/definitions.ts';
 import type { Kpis } from '../../../server/domain/metrics/index.ts';
 import { DEFAULT_DEFINITIONS } from '../../../server/domain/policy/default-policy.ts';
-import { evaluatePortalHygiene } from '../../../server/hygiene/evaluate-portal.ts';
 import type { Drill } from '../../../server/reporting/drill.ts';
 import type { ReportFilters } from '../../../server/reporting/filters.ts';
-import { refreshReporting } from '../../../server/reporting/refresh-reporting.ts';
 import { findReport, type ReportContext } from '../../../server/reporting/report-catalog.ts';
 import type { CacPaybackReport } from '../../../server/reporting/reports/cac-payback.ts';
 import type { DeliveryRow } from '../../../server/reporting/reports/delivery-by-channel.ts';
@@ -16,7 +11,7 @@ import type { ChannelEfficiency, Coverage } from '../../../server/reporting/repo
 import type { StageVelocity } from '../../../server/domain/metrics/velocity.ts';
 import type { WinRateRow } from '../../../server/reporting/reports/win-rate.ts';
 import { useTestDatabase } from '../../helpers/database.ts';
-import { seedMirror, type MirrorFixture } from '../../helpers/seed-mirror.ts';
+import { demoFixture, runDemoLoop, seedDemoPortal } from '../../helpers/demo-portal-loop.ts';
 
 /**
  * Every figure of every report drills down to its records: a count to exactly that many records, a sum
@@ -24,10 +19,7 @@ import { seedMirror, type MirrorFixture } from '../../helpers/seed-mirror.ts';
  * Each record links to HubSpot. Checked on the demo portal, with and without filters.
  */
 const db = useTestDatabase();
-const fixture = JSON.parse(readFileSync('tests/fixtures/demo-portal.json', 'utf8')) as MirrorFixture & {
-  now: string;
-  ingest: { spend: { month: string; channel: string; campaignId?: string; cents: number }[] };
-};
+const fixture = demoFixture;
 const portalId = fixture.portalId;
 const now = new Date(fixture.now);
 const ctx = (): ReportContext => ({ db: db.pool, portalId, definitions: DEFAULT_DEFINITIONS, now });
@@ -54,17 +46,8 @@ async function drill(
 }
 
 beforeAll(async () => {
-  await seedMirror(db.pool, fixture);
-  for (const s of fixture.ingest.spend) {
-    await db.pool.query(
-      `INSERT INTO ad_spend (portal_id, month, channel, campaign_id, cents) VALUES ($1, $2, $3, $4, $5)`,
-      [portalId, `${s.month}-01`, s.channel, s.campaignId ?? '', s.cents],
-    );
-  }
-  await ensureFirstDefinitions(db.pool, portalId, DEFAULT_DEFINITIONS);
-  await evaluatePortalHygiene(db.pool, portalId, { now });
-  await attributePortal(db.pool, portalId, { now });
-  await refreshReporting(db.pool, portalId, { now });
+  await seedDemoPortal(db.pool);
+  await runDemoLoop(db.pool);
 });
 
 const owner = () =>

@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attributePendingChanges } from '../../../server/attribution/attribute-changes.ts';
-import { attributePortal } from '../../../server/attribution/attribute-portal.ts';
-import { ensureFirstDefinitions } from '../../../server/db/repositories/definitions.ts';
 import { lastReportingRefresh } from '../../../server/db/repositories/reporting.ts';
 import { DEFAULT_DEFINITIONS } from '../../../server/domain/policy/default-policy.ts';
-import { evaluatePortalHygiene } from '../../../server/hygiene/evaluate-portal.ts';
 import { refreshReporting } from '../../../server/reporting/refresh-reporting.ts';
 import { cacPaybackReport } from '../../../server/reporting/reports/cac-payback.ts';
 import { deliveryByChannelReport } from '../../../server/reporting/reports/delivery-by-channel.ts';
@@ -14,7 +10,7 @@ import { spendEfficiencyReport } from '../../../server/reporting/reports/spend-e
 import { velocityReport } from '../../../server/reporting/reports/velocity.ts';
 import { winRateReport } from '../../../server/reporting/reports/win-rate.ts';
 import { useTestDatabase } from '../../helpers/database.ts';
-import { seedMirror, type MirrorFixture } from '../../helpers/seed-mirror.ts';
+import { demoFixture, runDemoLoop, seedDemoPortal } from '../../helpers/demo-portal-loop.ts';
 
 /**
  * The reports on the demo portal against an independent computation in plain SQL over the mirror, the
@@ -22,26 +18,14 @@ import { seedMirror, type MirrorFixture } from '../../helpers/seed-mirror.ts';
  * reporting tables or the engine.
  */
 const db = useTestDatabase();
-const fixture = JSON.parse(readFileSync('tests/fixtures/demo-portal.json', 'utf8')) as MirrorFixture & {
-  now: string;
-  ingest: { spend: { month: string; channel: string; campaignId?: string; cents: number }[] };
-};
+const fixture = demoFixture;
 const portalId = fixture.portalId;
 const now = new Date(fixture.now);
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 beforeAll(async () => {
-  await seedMirror(db.pool, fixture);
-  for (const s of fixture.ingest.spend) {
-    await db.pool.query(
-      `INSERT INTO ad_spend (portal_id, month, channel, campaign_id, cents) VALUES ($1, $2, $3, $4, $5)`,
-      [portalId, `${s.month}-01`, s.channel, s.campaignId ?? '', s.cents],
-    );
-  }
-  await ensureFirstDefinitions(db.pool, portalId, DEFAULT_DEFINITIONS);
-  await evaluatePortalHygiene(db.pool, portalId, { now });
-  await attributePortal(db.pool, portalId, { now });
-  await refreshReporting(db.pool, portalId, { now });
+  await seedDemoPortal(db.pool);
+  await runDemoLoop(db.pool);
 });
 
 // Section 1's default deal mapping, as SQL sees it.

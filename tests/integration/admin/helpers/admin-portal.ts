@@ -1,14 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type pg from 'pg';
-import { attributePortal } from '../../../../server/attribution/attribute-portal.ts';
 import { ensureFirstDefinitions } from '../../../../server/db/repositories/definitions.ts';
 import { DEFAULT_DEFINITIONS } from '../../../../server/domain/policy/default-policy.ts';
-import { evaluatePortalHygiene } from '../../../../server/hygiene/evaluate-portal.ts';
-import { refreshReporting } from '../../../../server/reporting/refresh-reporting.ts';
 import { startSandbox, type Sandbox } from '../../../../server/sandbox/server.ts';
 import { startApp, type AppUnderTest } from '../../../helpers/app-under-test.ts';
-import { seedMirror, type MirrorFixture } from '../../../helpers/seed-mirror.ts';
+import { demoFixture, runDemoLoop, seedDemoPortal } from '../../../helpers/demo-portal-loop.ts';
 import { CookieClient, csrfTokenOf } from './browser-client.ts';
 
 /**
@@ -16,34 +12,18 @@ import { CookieClient, csrfTokenOf } from './browser-client.ts';
  * attributed and the reporting tables refreshed, installed by ADMIN. The app runs against a sandbox
  * serving the same portal (its OAuth approves as ADMIN).
  */
-export const fixture = JSON.parse(readFileSync('tests/fixtures/demo-portal.json', 'utf8')) as MirrorFixture & {
-  now: string;
-  ingest: { spend: { month: string; channel: string; campaignId?: string; cents: number }[] };
-};
+export const fixture = demoFixture;
 export const PORTAL_ID = fixture.portalId;
 export const ADMIN = { userId: 7_001, userEmail: 'admin@example.com' };
 
 export async function prepareDemoPortal(db: pg.Pool): Promise<void> {
-  await seedMirror(db, fixture);
-  for (const s of fixture.ingest.spend) {
-    await db.query(`INSERT INTO ad_spend (portal_id, month, channel, campaign_id, cents) VALUES ($1, $2, $3, $4, $5)`, [
-      PORTAL_ID,
-      `${s.month}-01`,
-      s.channel,
-      s.campaignId ?? '',
-      s.cents,
-    ]);
-  }
+  await seedDemoPortal(db);
   await db.query(
     `UPDATE portals SET status = 'installed', installed_by_user_id = $2, installed_by_email = $3, hub_domain = $4
       WHERE portal_id = $1`,
     [PORTAL_ID, ADMIN.userId, ADMIN.userEmail, `portal-${PORTAL_ID}.sandbox.hubspot.test`],
   );
-  await ensureFirstDefinitions(db, PORTAL_ID, DEFAULT_DEFINITIONS);
-  const now = new Date(fixture.now);
-  await evaluatePortalHygiene(db, PORTAL_ID, { now });
-  await attributePortal(db, PORTAL_ID, { now });
-  await refreshReporting(db, PORTAL_ID, { now });
+  await runDemoLoop(db);
 }
 
 /** Another installed portal with its own admin and definitions, and nothing else. */

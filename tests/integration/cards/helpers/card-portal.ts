@@ -46,3 +46,13 @@ export async function cardPortal(db: pg.Pool, databaseUrl: string): Promise<Card
     },
   };
 }
+
+/** A second installed portal known only to the mirror, with one deal: it must never show through the first's cards. */
+export async function addOtherPortalDeal(db: pg.Pool, portalId: number, dealId: number): Promise<void> {
+  await db.query(`INSERT INTO portals (portal_id) VALUES ($1)`, [portalId]);
+  await db.query(
+    `INSERT INTO deals (portal_id, id, properties, created_at, updated_at)
+     VALUES ($1, $2, '{"dealname":"Other portal deal","pipeline":"default","dealstage":"qualifiedtobuy","amount":"999"}', now(), now())`,
+    [portalId, dealId],
+  );
+}
