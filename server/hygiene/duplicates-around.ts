@@ -1,8 +1,8 @@
 import type { Queryable } from '../db/pool.ts';
 import { openDuplicatesInvolving } from '../db/repositories/findings.ts';
-import { findDuplicates, recordKey, type DuplicateMatch } from '../domain/hygiene/index.ts';
+import { recordKey, type DuplicateMatch } from '../domain/hygiene/index.ts';
 import type { CrmObject, Definitions } from '../domain/policy/index.ts';
-import { loadDuplicateCandidates } from './load-records.ts';
+import { findPortalDuplicates } from './portal-duplicates.ts';
 
 type Ref = { objectType: CrmObject; objectId: number };
 
@@ -21,7 +21,7 @@ export async function duplicatesAround(
   const types = new Set(refs.map((r) => r.objectType));
   const rules = definitions.duplicates.filter((rule) => types.has(rule.object));
   if (rules.length === 0) return { duplicates: new Map(), related: [] };
-  const duplicates = findDuplicates(await loadDuplicateCandidates(db, portalId, rules), rules);
+  const duplicates = await findPortalDuplicates(db, portalId, rules);
 
   const groups = new Map<string, Set<string>>();
   for (const [member, matches] of duplicates) {

@@ -2,11 +2,12 @@ import type pg from 'pg';
 import { PassBatchRows, recordPassBatch, resolveFindingsOfGoneRecords } from '../db/repositories/findings.ts';
 import { advanceCursor, latestChangeId } from '../db/repositories/record-changes.ts';
 import { currentDefinitions } from '../definitions/current-definitions.ts';
-import { findDuplicates, type RecordInput } from '../domain/hygiene/index.ts';
+import type { DuplicateMatch, RecordInput } from '../domain/hygiene/index.ts';
 import type { CrmObject } from '../domain/policy/index.ts';
 import { HUBSPOT_OBJECT_TYPE } from '../domain/policy/primitives.ts';
 import { evaluateLoaded, type EvaluationRun } from './evaluate-records.ts';
-import { loadDuplicateCandidates, loadRecords, nextRecordIds } from './load-records.ts';
+import { loadRecords, nextRecordIds } from './load-records.ts';
+import { findPortalDuplicates } from './portal-duplicates.ts';
 
 export type EvaluationSummary = {
   definitionsVersion: number;
@@ -15,7 +16,13 @@ export type EvaluationSummary = {
   resolved: number;
 };
 
-const ORDER: CrmObject[] = ['contact', 'company', 'deal', 'ticket'];
+/**
+ * The types in the order the pass reads them: those no duplicate rule of the default definitions
+ * compares first, so their batches are evaluated while the duplicates are still being found.
+ */
+const ORDER: CrmObject[] = ['deal', 'ticket', 'contact', 'company'];
+
+const NO_DUPLICATES: ReadonlyMap<string, DuplicateMatch[]> = new Map();
 
 /** Records a batch holds unless the caller says otherwise. */
 export const DEFAULT_BATCH_SIZE = 1_000;
@@ -45,8 +52,9 @@ const READ_AHEAD = 2;
 /**
  * Evaluates every record of a portal against its current definitions and writes the issue log: after
  * the first sync, after a definitions change, and daily for the rules that read the clock.
- * Duplicates are found set-wise first (only the compared property of each record is loaded); then the
- * records stream through in batches. Three batches are in hand at once, each on its own connection:
+ * Duplicates are found set-wise over the portal (only the compared property of each record is read,
+ * a page at a time) while the records stream through in batches, types no duplicate rule compares
+ * first; the first batch of a compared type waits for the groups. Three batches are in hand at once, each on its own connection:
  * the next one is read while this one is evaluated and the previous one is written (in one statement,
  * its own transaction: `recordPassBatch`), so Node and Postgres work at the same time instead of
  * waiting for each other. Memory stays bounded by those three batches, and a crash loses at most the
@@ -62,14 +70,15 @@ export async function evaluatePortalHygiene(
   const coveredThrough = await latestChangeId(db, portalId);
   const latest = await currentDefinitions(db, portalId);
   const definitions = latest.definitions;
-  const run: EvaluationRun = {
+  // Found set-wise over the portal while the batches of types no rule compares go through (a page at a
+  // time, on a connection of its own); awaited by the first batch that needs them.
+  const duplicates = findPortalDuplicates(db, portalId, definitions.duplicates);
+  duplicates.catch(() => undefined);
+  const compared = new Set(definitions.duplicates.map((rule) => rule.object));
+  const run: Omit<EvaluationRun, 'duplicates'> = {
     portalId,
     definitions,
     definitionsVersion: latest.version,
-    duplicates: findDuplicates(
-      await loadDuplicateCandidates(db, portalId, definitions.duplicates),
-      definitions.duplicates,
-    ),
     now: options.now,
   };
 
@@ -84,7 +93,10 @@ export async function evaluatePortalHygiene(
       readBatches(db, portalId, options.batchSize ?? DEFAULT_BATCH_SIZE, lastRead),
       READ_AHEAD,
     )) {
-      const rows = await evaluateInSlices(run, await batch.records);
+      const rows = await evaluateInSlices(
+        { ...run, duplicates: compared.has(batch.objectType) ? await duplicates : NO_DUPLICATES },
+        await batch.records,
+      );
       await writing;
       // A record of the range that comes back to life meanwhile is in the change log, whose consumer
       // evaluates it.
@@ -106,11 +118,15 @@ export async function evaluatePortalHygiene(
       writing.catch(() => undefined);
     }
   } finally {
-    // However the loop ended (a failed read included), the batch being written is finished or has
-    // failed before the pass returns: a caller that retries never overlaps it.
+    // However the loop ended (a failed read included), the batch being written (and the search for
+    // duplicates) is finished or has failed before the pass returns: a caller that retries never
+    // overlaps it, and every connection is back.
     await writing.catch(() => undefined);
+    await duplicates.catch(() => undefined);
   }
   await writing;
+  // A failed search fails the pass even when no batch needed its groups.
+  await duplicates;
   summary.resolved += await resolveFindingsOfGoneRecords(
     db,
     portalId,

@@ -144,28 +144,25 @@ async function loadAssociated(
 /** Rows a page of duplicate candidates holds: the driver's rows of one page at a time, never the portal's. */
 const CANDIDATE_PAGE = 50_000;
 
-/**
- * Duplicate candidates as `findDuplicates` reads them, one at a time. Held as an id and a value per
- * record (most of a large portal's contacts have an email) rather than as an object each: the objects
- * are made as they are read and are garbage at once.
- */
-export type DuplicateCandidates = Iterable<DuplicateCandidate> & { readonly count: number };
+/** One page of duplicate candidates: records of one type with the value of the property a rule compares. */
+export type DuplicateCandidatePage = {
+  objectType: CrmObject;
+  property: string;
+  rows: { id: number; value: string }[];
+};
 
 /**
- * Every record that can take part in a duplicate group: only the property each rule compares is read,
- * in pages in id order (keyset), so the driver's rows of the whole portal are never in memory at once.
+ * Every record that can take part in a duplicate group, rule after rule, in pages in id order (keyset):
+ * only the property each rule compares is read, and only one page is in memory at a time.
  */
-export async function loadDuplicateCandidates(
+export async function* duplicateCandidatePages(
   db: Queryable,
   portalId: number,
   rules: readonly { object: CrmObject; property: string }[],
   options: { pageSize?: number } = {},
-): Promise<DuplicateCandidates> {
+): AsyncGenerator<DuplicateCandidatePage> {
   const pageSize = options.pageSize ?? CANDIDATE_PAGE;
-  const parts: { objectType: CrmObject; property: string; ids: number[]; values: string[] }[] = [];
   for (const rule of rules) {
-    const part = { objectType: rule.object, property: rule.property, ids: [] as number[], values: [] as string[] };
-    parts.push(part);
     for (let afterId = 0; ;) {
       const { rows } = await db.query<{ id: number; value: string }>(
         `SELECT id, properties ->> $3 AS value FROM crm_records
@@ -174,23 +171,18 @@ export async function loadDuplicateCandidates(
           ORDER BY id LIMIT $5`,
         [portalId, TABLE[rule.object], rule.property, afterId, pageSize],
       );
-      for (const row of rows) {
-        part.ids.push(row.id);
-        part.values.push(row.value);
-      }
+      if (rows.length > 0) yield { objectType: rule.object, property: rule.property, rows };
       if (rows.length < pageSize) break;
       afterId = rows.at(-1)!.id;
     }
   }
-  return {
-    count: parts.reduce((sum, part) => sum + part.ids.length, 0),
-    *[Symbol.iterator]() {
-      for (const { objectType, property, ids, values } of parts)
-        for (let i = 0; i < ids.length; i++) {
-          const properties: Record<string, string> = {};
-          properties[property] = values[i]!;
-          yield { objectType, id: String(ids[i]), properties };
-        }
-    },
-  };
+}
+
+/** The records of a page as `findDuplicates` (or `DuplicateGrouping`) takes them, one at a time. */
+export function* candidatesOf(page: DuplicateCandidatePage): Generator<DuplicateCandidate> {
+  for (const row of page.rows) {
+    const properties: Record<string, string> = {};
+    properties[page.property] = row.value;
+    yield { objectType: page.objectType, id: String(row.id), properties };
+  }
 }

@@ -16,7 +16,7 @@ import type { Queryable } from '../../server/db/pool.ts';
 import { currentDefinitions } from '../../server/definitions/current-definitions.ts';
 import type { CrmObject } from '../../server/domain/policy/index.ts';
 import { DEFAULT_BATCH_SIZE, evaluatePortalHygiene } from '../../server/hygiene/evaluate-portal.ts';
-import { loadDuplicateCandidates, loadRecords, nextRecordIds } from '../../server/hygiene/load-records.ts';
+import { duplicateCandidatePages, loadRecords, nextRecordIds } from '../../server/hygiene/load-records.ts';
 import { reportMeasured } from './measured-child.ts';
 
 const ArgsSchema = z.object({
@@ -37,12 +37,14 @@ export type HygienePass = z.infer<typeof HygienePassSchema>;
 
 // evaluate-portal.ts's order and default batch. Its reader reads one batch after another, like this
 // stream; it only does so while the engine and the writer work on the batches before.
-const ORDER: CrmObject[] = ['contact', 'company', 'deal', 'ticket'];
+const ORDER: CrmObject[] = ['deal', 'ticket', 'contact', 'company'];
 const BATCH = DEFAULT_BATCH_SIZE;
 
 async function stream(db: Queryable, portalId: number): Promise<HygienePass> {
   const { definitions } = await currentDefinitions(db, portalId);
-  const candidates = await loadDuplicateCandidates(db, portalId, definitions.duplicates);
+  let candidates = 0;
+  for await (const page of duplicateCandidatePages(db, portalId, definitions.duplicates))
+    candidates += page.rows.length;
   let records = 0;
   for (const objectType of ORDER) {
     for (let afterId = 0; ;) {
@@ -52,7 +54,7 @@ async function stream(db: Queryable, portalId: number): Promise<HygienePass> {
       records += (await loadRecords(db, portalId, objectType, ids)).length;
     }
   }
-  return { records, candidates: candidates.count };
+  return { records, candidates };
 }
 
 async function main() {

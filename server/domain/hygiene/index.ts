@@ -11,6 +11,7 @@ export * from './history.ts';
 export * from './input.ts';
 export {
   findDuplicates,
+  DuplicateGrouping,
   recordKey,
   duplicateOf,
   type DuplicateCandidate,

@@ -3,11 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { saveComputedProperties } from '../../../server/db/repositories/computed-properties.ts';
 import { ensureFirstDefinitions } from '../../../server/db/repositories/definitions.ts';
 import { listFindings } from '../../../server/db/repositories/findings.ts';
+import { findDuplicates } from '../../../server/domain/hygiene/index.ts';
 import { DEFAULT_DEFINITIONS } from '../../../server/domain/policy/default-policy.ts';
 import type { CrmObject } from '../../../server/domain/policy/index.ts';
 import { evaluatePortalHygiene } from '../../../server/hygiene/evaluate-portal.ts';
 import { evaluateRecords, type RecordRef } from '../../../server/hygiene/evaluate-records.ts';
-import { loadDuplicateCandidates } from '../../../server/hygiene/load-records.ts';
+import { candidatesOf, duplicateCandidatePages } from '../../../server/hygiene/load-records.ts';
+import { findPortalDuplicates } from '../../../server/hygiene/portal-duplicates.ts';
 import { useTestDatabase } from '../../helpers/database.ts';
 import { seedMirror, type MirrorFixture } from '../../helpers/seed-mirror.ts';
 
@@ -186,13 +188,20 @@ describe('records gone since the last pass', () => {
   });
 });
 
-describe('loadDuplicateCandidates', () => {
-  it('reads the same candidates in pages as at once, each value with its record, in id order', async () => {
-    const rules = DEFAULT_DEFINITIONS.duplicates;
-    const whole = [...(await loadDuplicateCandidates(db.pool, portalId, rules))];
-    const paged = await loadDuplicateCandidates(db.pool, portalId, rules, { pageSize: 7 });
-    expect([...paged]).toEqual(whole);
-    expect(paged.count).toBe(whole.length);
+describe('the duplicate candidates, in pages', () => {
+  const rules = DEFAULT_DEFINITIONS.duplicates;
+  const read = async (pageSize?: number) => {
+    const pages = [];
+    for await (const page of duplicateCandidatePages(db.pool, portalId, rules, { pageSize })) pages.push(page);
+    return pages;
+  };
+
+  it('are the same in small pages as in large ones, each value with its record, in id order', async () => {
+    const whole = (await read()).flatMap((page) => [...candidatesOf(page)]);
+    const pages = await read(7);
+    expect(pages.every((page) => page.rows.length <= 7)).toBe(true);
+    expect(pages.length).toBeGreaterThan(2);
+    expect(pages.flatMap((page) => [...candidatesOf(page)])).toEqual(whole);
     // Every live contact with an email and company with a domain, and nothing else.
     const expected = (['contacts', 'companies'] as const).flatMap((table) =>
       fixture.objects[table]
@@ -204,6 +213,13 @@ describe('loadDuplicateCandidates', () => {
       const ids = whole.filter((c) => c.objectType === rule.object).map((c) => Number(c.id));
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
     }
+  });
+
+  it('grouped page by page give the groups findDuplicates gives over all of them at once', async () => {
+    const all = (await read()).flatMap((page) => [...candidatesOf(page)]);
+    const expected = findDuplicates(all, rules);
+    expect(expected.size).toBeGreaterThan(0);
+    expect(await findPortalDuplicates(db.pool, portalId, rules, { pageSize: 7 })).toEqual(expected);
   });
 });
 

@@ -39,41 +39,62 @@ export function findDuplicates(
   records: Iterable<DuplicateCandidate>,
   rules: readonly DuplicateRule[],
 ): Map<string, DuplicateMatch[]> {
+  const grouping = new DuplicateGrouping(rules);
+  for (const record of records) grouping.add(record);
+  return grouping.matches();
+}
+
+/**
+ * `findDuplicates` a record at a time, for records that arrive in pages (a large portal's, read from
+ * the mirror): only the groups are held, not the records.
+ */
+export class DuplicateGrouping {
+  readonly #rules: readonly DuplicateRule[];
   // A key seen once (nearly every key of a large portal) holds its id alone, not an array of one: the
   // grouping of a million records is the largest thing a whole-portal evaluation holds in memory.
-  const groupsOf = rules.map(() => new Map<string, string | string[]>());
-  for (const record of records) {
-    for (let r = 0; r < rules.length; r++) {
-      const rule = rules[r]!;
+  readonly #groupsOf: Map<string, string | string[]>[];
+
+  constructor(rules: readonly DuplicateRule[]) {
+    this.#rules = rules;
+    this.#groupsOf = rules.map(() => new Map());
+  }
+
+  add(record: DuplicateCandidate): void {
+    for (let r = 0; r < this.#rules.length; r++) {
+      const rule = this.#rules[r]!;
       if (record.objectType !== rule.object) continue;
       const key = normaliseKey(record.properties[rule.property], rule.normalise);
       if (key === '') continue;
-      const groups = groupsOf[r]!;
+      const groups = this.#groupsOf[r]!;
       const ids = groups.get(key);
       if (ids === undefined) groups.set(key, record.id);
       else if (typeof ids === 'string') groups.set(key, [ids, record.id]);
       else ids.push(record.id);
     }
   }
-  const matches = new Map<string, DuplicateMatch[]>();
-  for (let r = 0; r < rules.length; r++) {
-    const rule = rules[r]!;
-    for (const [key, ids] of groupsOf[r]!) {
-      if (typeof ids === 'string') continue;
-      const members = [...new Set(ids)];
-      if (members.length < 2) continue;
-      const survivorId = members.reduce((lowest, id) => (compareIds(id, lowest) < 0 ? id : lowest));
-      for (const id of members) {
-        if (id === survivorId) continue;
-        const match = { rule: rule.id, property: rule.property, key, survivorId, groupSize: members.length };
-        const at = recordKey({ objectType: rule.object, id });
-        const existing = matches.get(at);
-        if (existing === undefined) matches.set(at, [match]);
-        else existing.push(match);
+
+  /** Every non-survivor of every group of the records added so far, keyed by `recordKey`. */
+  matches(): Map<string, DuplicateMatch[]> {
+    const matches = new Map<string, DuplicateMatch[]>();
+    for (let r = 0; r < this.#rules.length; r++) {
+      const rule = this.#rules[r]!;
+      for (const [key, ids] of this.#groupsOf[r]!) {
+        if (typeof ids === 'string') continue;
+        const members = [...new Set(ids)];
+        if (members.length < 2) continue;
+        const survivorId = members.reduce((lowest, id) => (compareIds(id, lowest) < 0 ? id : lowest));
+        for (const id of members) {
+          if (id === survivorId) continue;
+          const match = { rule: rule.id, property: rule.property, key, survivorId, groupSize: members.length };
+          const at = recordKey({ objectType: rule.object, id });
+          const existing = matches.get(at);
+          if (existing === undefined) matches.set(at, [match]);
+          else existing.push(match);
+        }
       }
     }
+    return matches;
   }
-  return matches;
 }
 
 export function duplicateResult(
