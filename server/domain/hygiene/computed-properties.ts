@@ -4,6 +4,7 @@ import type { Finding } from './finding.ts';
 import type { RecordInput } from './input.ts';
 import { checklistProgress } from './rules/checklist.ts';
 import { duplicateOf, type DuplicateMatch } from './rules/duplicates.ts';
+import { perDefinitionsAndObject } from './per-definitions.ts';
 import type { StagedRecord } from './staged-record.ts';
 import { DAY_MS, percent } from './values.ts';
 
@@ -53,18 +54,36 @@ export const HYGIENE_PROPERTY_NAMES: readonly string[] = [...Object.keys(IN_SCOP
 
 export function computedProperties(outcome: HygieneOutcome, definitions: Definitions): PropertyValuesOut {
   const values: PropertyValuesOut = {};
-  const { view } = outcome;
-  for (const property of definitions.properties.writtenBack) {
-    if (!property.objects.includes(outcome.record.objectType)) continue;
-    const value = Object.hasOwn(ANY_SCOPE, property.name)
-      ? ANY_SCOPE[property.name]!(outcome)
-      : Object.hasOwn(IN_SCOPE, property.name) && view !== undefined
-        ? IN_SCOPE[property.name]!(outcome, view)
-        : undefined;
-    if (value !== undefined && value !== '') values[property.name] = value;
+  for (const { name, compute } of computedOf(definitions, outcome.record.objectType)) {
+    const value = compute(outcome, outcome.view);
+    if (value !== undefined && value !== '') values[name] = value;
   }
   return values;
 }
+
+/** A written-back property this engine computes, with how. */
+type Computed = {
+  name: string;
+  compute: (outcome: HygieneOutcome, view: StagedRecord | undefined) => string | undefined;
+};
+
+/**
+ * The written-back properties of an object that this engine computes, in the definitions' order: which
+ * ones an object has depends on the definitions alone, so they are read once per definitions and
+ * object, not once per record. The compliance properties are written for records in scope only.
+ */
+const computedOf = perDefinitionsAndObject((definitions, object) => {
+  const computed: Computed[] = [];
+  for (const { name, objects } of definitions.properties.writtenBack) {
+    if (!objects.includes(object)) continue;
+    if (Object.hasOwn(ANY_SCOPE, name)) computed.push({ name, compute: ANY_SCOPE[name]! });
+    else if (Object.hasOwn(IN_SCOPE, name)) {
+      const inScope = IN_SCOPE[name]!;
+      computed.push({ name, compute: (outcome, view) => (view === undefined ? undefined : inScope(outcome, view)) });
+    }
+  }
+  return computed;
+});
 
 function fieldsOf(findings: readonly Finding[], kinds: readonly Finding['kind'][]): string[] {
   const fields: string[] = [];
@@ -109,8 +128,12 @@ function handoff(
   view: StagedRecord,
   format: (done: number, all: number) => string,
 ): string | undefined {
-  const checklist = view.definitions.checklists.find((c) => c.id === HANDOFF && c.object === view.object);
+  const checklist = handoffOf(view.definitions, view.object);
   if (checklist === undefined) return undefined;
   const { done } = checklistProgress(checklist, outcome.record.checklistItems);
   return format(done.length, checklist.items.length);
 }
+
+const handoffOf = perDefinitionsAndObject((definitions, object) =>
+  definitions.checklists.find((c) => c.id === HANDOFF && c.object === object),
+);

@@ -1,4 +1,10 @@
-import { dateEnteredPropertyOf, valuesOfStage, type Lifecycle, type PipelineMapping } from '../policy/index.ts';
+import {
+  dateEnteredPropertyOf,
+  perPipeline,
+  valuesOfStage,
+  type Lifecycle,
+  type PipelineMapping,
+} from '../policy/index.ts';
 import type { StageStep } from './history.ts';
 import type { PropertyValues } from './input.ts';
 import { parseInstant } from './values.ts';
@@ -19,13 +25,14 @@ export function enteredAtByStage(
   steps: readonly StageStep[],
 ): Map<string, number> {
   const entered = new Map<string, number>();
-  for (const stage of lifecycle.stages) {
-    const at =
-      stage.enteredAtProperty !== undefined
-        ? parseInstant(properties[stage.enteredAtProperty])
-        : earliest(
-            valuesOfStage(mapping, stage.id).map((value) => valueEnteredAt(lifecycle, value, properties, steps)),
-          );
+  for (const stage of datingOf(lifecycle, mapping)) {
+    let at: number | undefined;
+    if (stage.enteredAtProperty !== undefined) at = parseInstant(properties[stage.enteredAtProperty]);
+    else
+      for (const { value, dateEntered } of stage.values) {
+        const valueAt = enteredAt(value, dateEntered, properties, steps);
+        if (valueAt !== undefined && (at === undefined || valueAt < at)) at = valueAt;
+      }
     if (at !== undefined) entered.set(stage.id, at);
   }
   return entered;
@@ -38,29 +45,51 @@ export function valueEnteredAt(
   properties: PropertyValues,
   steps: readonly StageStep[],
 ): number | undefined {
-  const dated = parseInstant(properties[dateEnteredProperty(lifecycle, value)]);
+  return enteredAt(value, dateEnteredPropertyOf(lifecycle, value), properties, steps);
+}
+
+function enteredAt(
+  value: string,
+  dateEntered: string,
+  properties: PropertyValues,
+  steps: readonly StageStep[],
+): number | undefined {
+  const dated = parseInstant(properties[dateEntered]);
   if (dated !== undefined) return dated;
   let min: number | undefined;
   for (const step of steps) if (step.value === value && (min === undefined || step.at < min)) min = step.at;
   return min;
 }
 
-// The date-entered property of each stage value, named once per lifecycle, not once per record (again
-// should the lifecycle's pattern be edited in place).
-const dateEnteredNames = new WeakMap<Lifecycle, { pattern: string; names: Map<string, string> }>();
-function dateEnteredProperty(lifecycle: Lifecycle, value: string): string {
-  let known = dateEnteredNames.get(lifecycle);
-  if (known === undefined || known.pattern !== lifecycle.dateEnteredProperty) {
-    known = { pattern: lifecycle.dateEnteredProperty, names: new Map() };
-    dateEnteredNames.set(lifecycle, known);
-  }
-  let name = known.names.get(value);
-  if (name === undefined) known.names.set(value, (name = dateEnteredPropertyOf(lifecycle, value)));
-  return name;
+/**
+ * How each stage of a lifecycle is dated in one pipeline: by its own property, or by its HubSpot
+ * values, each with its date-entered property. It depends only on the definitions, so it is worked out
+ * once per lifecycle and pipeline, not once per record.
+ */
+type StageDating = {
+  readonly id: string;
+  readonly enteredAtProperty: string | undefined;
+  readonly values: readonly { readonly value: string; readonly dateEntered: string }[];
+};
+
+function datingOf(lifecycle: Lifecycle, mapping: PipelineMapping): readonly StageDating[] {
+  const known = datings(lifecycle, mapping);
+  // Read again should the lifecycle's pattern be edited in place.
+  return known.pattern === lifecycle.dateEnteredProperty ? known.stages : stageDatings(lifecycle, mapping);
 }
 
-function earliest(instants: readonly (number | undefined)[]): number | undefined {
-  let min: number | undefined;
-  for (const at of instants) if (at !== undefined && (min === undefined || at < min)) min = at;
-  return min;
+const datings = perPipeline((lifecycle, mapping) => ({
+  pattern: lifecycle.dateEnteredProperty,
+  stages: stageDatings(lifecycle, mapping),
+}));
+
+function stageDatings(lifecycle: Lifecycle, mapping: PipelineMapping): StageDating[] {
+  return lifecycle.stages.map((stage) => ({
+    id: stage.id,
+    enteredAtProperty: stage.enteredAtProperty,
+    values: valuesOfStage(mapping, stage.id).map((value) => ({
+      value,
+      dateEntered: dateEnteredPropertyOf(lifecycle, value),
+    })),
+  }));
 }

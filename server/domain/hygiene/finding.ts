@@ -39,9 +39,9 @@ export function severityOf(findings: Definitions['findings'], kind: FindingKind)
 export function canonicalFindings(findings: readonly Finding[]): Finding[] {
   // Most records have none or one: nothing to deduplicate or sort then.
   if (findings.length < 2) return [...findings];
-  const byCode = new Map<string, Finding>();
-  for (const finding of findings) if (!byCode.has(finding.code)) byCode.set(finding.code, finding);
-  return [...byCode.values()].sort(compareCodes);
+  // The sort is stable: of the findings sharing a code, the first reported comes first, and is kept.
+  const sorted = [...findings].sort(compareCodes);
+  return sorted.filter((finding, i) => i === 0 || sorted[i - 1]!.code !== finding.code);
 }
 
 const compareCodes = (a: Finding, b: Finding) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);

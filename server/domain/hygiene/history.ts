@@ -1,4 +1,4 @@
-import { stageOfHistoryValue, type Lifecycle, type PipelineMapping } from '../policy/index.ts';
+import { perPipeline, stageOfHistoryValue, type Lifecycle, type PipelineMapping } from '../policy/index.ts';
 import type { HistoryEntry } from './input.ts';
 import { parseInstant } from './values.ts';
 
@@ -17,40 +17,46 @@ export function stageSteps(
   lifecycle: Lifecycle,
   mapping: PipelineMapping,
 ): StageStep[] {
-  const rank = rankOf(lifecycle);
-  const stageOf = stageReader(lifecycle, mapping);
+  if (entries === undefined || entries.length === 0) return [];
+  const reader = readerOf(lifecycle, mapping);
   const steps: StageStep[] = [];
-  for (const entry of entries ?? []) {
+  for (const entry of entries) {
     const at = parseInstant(entry.timestamp);
     if (at === undefined || entry.value === null || entry.value === '') continue;
-    steps.push({ value: entry.value, at, stage: stageOf(entry.value) });
+    steps.push({ value: entry.value, at, stage: reader.stageOf(entry.value) });
   }
+  return inOrder(steps, reader.compare) ? steps : steps.sort(reader.compare);
+}
+
+// Histories mostly come in order already (oldest first, as the mirror reads them): a check in one
+// pass costs less than a sort.
+function inOrder(steps: readonly StageStep[], compare: (a: StageStep, b: StageStep) => number): boolean {
+  for (let i = 1; i < steps.length; i++) if (compare(steps[i - 1]!, steps[i]!) > 0) return false;
+  return true;
+}
+
+/** What reading a history needs of a lifecycle and pipeline, built once per pair, not once per record. */
+type HistoryReader = {
+  /** The stage a history value counts as; read once per value, not per entry. */
+  stageOf(value: string): string | undefined;
+  /** Oldest first; at the same instant, in the lifecycle's listed stage order, then by value. */
+  compare(a: StageStep, b: StageStep): number;
+};
+
+const readerOf = perPipeline(newReader);
+
+function newReader(lifecycle: Lifecycle, mapping: PipelineMapping): HistoryReader {
+  const rank = new Map(lifecycle.stages.map((stage, index) => [stage.id, index]));
   const stepRank = (step: StageStep) => (step.stage === undefined ? Infinity : (rank.get(step.stage) ?? Infinity));
-  return steps.sort(
-    (a, b) => a.at - b.at || stepRank(a) - stepRank(b) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
-  );
-}
-
-// The listed order of a lifecycle's stages, built once per lifecycle (like the readers below).
-const ranks = new WeakMap<Lifecycle, ReadonlyMap<string, number>>();
-function rankOf(lifecycle: Lifecycle): ReadonlyMap<string, number> {
-  let rank = ranks.get(lifecycle);
-  if (rank === undefined)
-    ranks.set(lifecycle, (rank = new Map(lifecycle.stages.map((stage, index) => [stage.id, index]))));
-  return rank;
-}
-
-// A history value's stage depends only on the lifecycle and pipeline: read once per value, not per
-// entry. Definitions are immutable versions, so the objects are safe cache keys.
-const readers = new WeakMap<Lifecycle, WeakMap<PipelineMapping, Map<string, string | undefined>>>();
-function stageReader(lifecycle: Lifecycle, mapping: PipelineMapping): (value: string) => string | undefined {
-  let byMapping = readers.get(lifecycle);
-  if (byMapping === undefined) readers.set(lifecycle, (byMapping = new WeakMap()));
-  let cache = byMapping.get(mapping);
-  if (cache === undefined) byMapping.set(mapping, (cache = new Map()));
-  const known = cache;
-  return (value) => {
-    if (!known.has(value)) known.set(value, stageOfHistoryValue(lifecycle, mapping, value));
-    return known.get(value);
+  const known = new Map<string, string | undefined>();
+  return {
+    stageOf(value) {
+      const stage = known.get(value);
+      if (stage !== undefined || known.has(value)) return stage;
+      const read = stageOfHistoryValue(lifecycle, mapping, value);
+      known.set(value, read);
+      return read;
+    },
+    compare: (a, b) => a.at - b.at || stepRank(a) - stepRank(b) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
   };
 }

@@ -1,5 +1,5 @@
 import {
-  currentStage,
+  currentStageIn,
   pipelineOf,
   stageOrder,
   StagedObject,
@@ -39,8 +39,9 @@ export function stagedRecord(record: RecordInput, definitions: Definitions, now:
   const object = record.objectType;
   const lifecycle = definitions.stages[object];
   const mapping = pipelineOf(lifecycle, record.properties);
-  const stage = currentStage(lifecycle, record.properties);
-  if (mapping === undefined || stage === undefined) return undefined;
+  if (mapping === undefined) return undefined;
+  const stage = currentStageIn(lifecycle, mapping, record.properties);
+  if (stage === undefined) return undefined;
   const steps = stageSteps(record.propertiesWithHistory?.[lifecycle.stageProperty], lifecycle, mapping);
   const entered = enteredAtByStage(lifecycle, mapping, record.properties, steps);
   return { record, object, definitions, lifecycle, order: orderOf(lifecycle), mapping, stage, steps, entered, now };

@@ -30,11 +30,14 @@ const EPOCH_MS = /^\d{1,15}$/;
 export function parseInstant(value: string | null | undefined): number | undefined {
   // Most values are HubSpot's own `2026-11-01T05:06:07.890Z`, read millions of times in a portal's
   // evaluation: read those digit by digit, the same as the general path below would.
-  if (value !== null && value !== undefined && value.length === 24) {
+  // An absent value (a stage's date-entered property, when it was never entered) is the other common
+  // case: no instant, without trying the patterns.
+  if (value === null || value === undefined || value === '') return undefined;
+  if (value.length === 24) {
     const canonical = canonicalInstant(value);
     if (canonical !== NOT_CANONICAL) return canonical;
   }
-  const trimmed = (value ?? '').trim();
+  const trimmed = value.trim();
   if (EPOCH_MS.test(trimmed)) return Number(trimmed);
   const match = ISO.exec(trimmed);
   if (match === null) return undefined;
@@ -66,33 +69,50 @@ function canonicalInstant(value: string): number | undefined {
     value.charCodeAt(23) !== 90 // Z
   )
     return NOT_CANONICAL;
-  const year = digits(value, 0, 4);
-  const month = digits(value, 5, 2);
-  const day = digits(value, 8, 2);
-  const hour = digits(value, 11, 2);
-  const minute = digits(value, 14, 2);
-  const second = digits(value, 17, 2);
-  const millis = digits(value, 20, 3);
-  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || millis < 0) return NOT_CANONICAL;
+  // Read two digits at a time (the fields are fixed-width): a loop per field showed in a portal's evaluation.
+  const century = twoDigits(value, 0);
+  const yearInCentury = twoDigits(value, 2);
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  const hour = twoDigits(value, 11);
+  const minute = twoDigits(value, 14);
+  const second = twoDigits(value, 17);
+  const tensOfMillis = twoDigits(value, 20);
+  const lastMilli = digit(value, 22);
+  if (
+    century < 0 ||
+    yearInCentury < 0 ||
+    month < 0 ||
+    day < 0 ||
+    hour < 0 ||
+    minute < 0 ||
+    second < 0 ||
+    tensOfMillis < 0 ||
+    lastMilli < 0
+  )
+    return NOT_CANONICAL;
+  const year = century * 100 + yearInCentury;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  return utc(year, month, day, hour, minute, second, millis);
+  return utc(year, month, day, hour, minute, second, tensOfMillis * 10 + lastMilli);
 }
 
-/** The number written by `length` ASCII digits from `start`, or -1 when one is not a digit. */
-function digits(value: string, start: number, length: number): number {
-  let n = 0;
-  for (let i = start; i < start + length; i++) {
-    const d = value.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
+/** The number written by the two ASCII digits from `start`, or -1 when one is not a digit. */
+function twoDigits(value: string, start: number): number {
+  const tens = value.charCodeAt(start) - 48;
+  const ones = value.charCodeAt(start + 1) - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
+
+/** The ASCII digit at `at`, or -1 when it is not one. */
+function digit(value: string, at: number): number {
+  const d = value.charCodeAt(at) - 48;
+  return d >= 0 && d <= 9 ? d : -1;
 }
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 // The proleptic Gregorian calendar in integer arithmetic (Howard Hinnant's days_from_civil), for the
@@ -128,18 +148,31 @@ export const DAY_MS = 24 * HOUR_MS;
 
 /** The calendar day (UTC) of an instant, as people read it in a proposed fix: 2026-09-02. */
 export function formatDay(ms: number): string {
-  return formatInstant(ms).slice(0, 10);
+  // Written directly rather than cut from formatInstant: a proposed fix names one or two days.
+  if (!isFourDigitYear(ms)) return new Date(ms).toISOString().slice(0, 10);
+  return dayOf(Math.floor(ms / DAY_MS));
 }
 
 // Years 1970 to 9999, where toISOString writes four-digit years; outside, toISOString itself.
 const LAST_FOUR_DIGIT_MS = 253_402_300_800_000;
 
+function isFourDigitYear(ms: number): boolean {
+  return ms >= 0 && ms < LAST_FOUR_DIGIT_MS && Number.isInteger(ms);
+}
+
 /** As `Date#toISOString` (which is slow enough to show in a portal's evaluation). */
 export function formatInstant(ms: number): string {
-  if (!(ms >= 0 && ms < LAST_FOUR_DIGIT_MS) || !Number.isInteger(ms)) return new Date(ms).toISOString();
+  if (!isFourDigitYear(ms)) return new Date(ms).toISOString();
   const days = Math.floor(ms / DAY_MS);
   const inDay = ms - days * DAY_MS;
-  // Days since 1970-01-01 to a civil date (Howard Hinnant's days_from_civil, inverted).
+  const hour = Math.floor(inDay / HOUR_MS);
+  const minute = Math.floor((inDay % HOUR_MS) / 60_000);
+  const second = Math.floor((inDay % 60_000) / 1000);
+  return `${dayOf(days)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}.` + `${String(inDay % 1000).padStart(3, '0')}Z`;
+}
+
+/** `YYYY-MM-DD` of a count of days since 1970-01-01 (Howard Hinnant's days_from_civil, inverted). */
+function dayOf(days: number): string {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -149,13 +182,7 @@ export function formatInstant(ms: number): string {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const hour = Math.floor(inDay / HOUR_MS);
-  const minute = Math.floor((inDay % HOUR_MS) / 60_000);
-  const second = Math.floor((inDay % 60_000) / 1000);
-  return (
-    `${year}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}.` +
-    `${String(inDay % 1000).padStart(3, '0')}Z`
-  );
+  return `${year}-${pad2(month)}-${pad2(day)}`;
 }
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));

@@ -1,3 +1,4 @@
+import { perPipeline } from './per-pipeline.ts';
 import { stageOrder, type StageOrder } from './stage-order.ts';
 import {
   STAGE_ID_PLACEHOLDER,
@@ -32,14 +33,23 @@ export function conditionHolds(condition: StageCondition | undefined, properties
  */
 export function currentStage(lifecycle: Lifecycle, properties: RecordProperties): string | undefined {
   const mapping = pipelineOf(lifecycle, properties);
+  return mapping === undefined ? undefined : currentStageIn(lifecycle, mapping, properties);
+}
+
+/** `currentStage` for a caller that has read the record's pipeline mapping already. */
+export function currentStageIn(
+  lifecycle: Lifecycle,
+  mapping: PipelineMapping,
+  properties: RecordProperties,
+): string | undefined {
   const value = properties[lifecycle.stageProperty];
-  if (mapping === undefined || value === null || value === undefined) return undefined;
-  const candidates = stagesWithValue(lifecycle, mapping, value).filter((stage) =>
-    conditionHolds(stage.condition, properties),
-  );
-  if (candidates.length <= 1) return candidates[0]?.id;
-  const order = orderOf(lifecycle);
-  return candidates.reduce((latest, stage) => (order.isEarlier(latest.id, stage.id) ? stage : latest)).id;
+  if (value === null || value === undefined) return undefined;
+  let latest: Stage | undefined;
+  for (const stage of stagesWithValue(lifecycle, mapping, value)) {
+    if (!conditionHolds(stage.condition, properties)) continue;
+    if (latest === undefined || orderOf(lifecycle).isEarlier(latest.id, stage.id)) latest = stage;
+  }
+  return latest?.id;
 }
 
 /** In scope: the checks of the policy apply and compliance properties are written. */
@@ -65,9 +75,23 @@ export function dateEnteredPropertyOf(lifecycle: Lifecycle, value: string): stri
   return lifecycle.dateEnteredProperty.replace(STAGE_ID_PLACEHOLDER, value);
 }
 
-function stagesWithValue(lifecycle: Lifecycle, mapping: PipelineMapping, value: string): Stage[] {
-  return lifecycle.stages.filter((stage) => valuesOfStage(mapping, stage.id).includes(value));
+function stagesWithValue(lifecycle: Lifecycle, mapping: PipelineMapping, value: string): readonly Stage[] {
+  return stagesByValue(lifecycle, mapping).get(value) ?? [];
 }
+
+// Which stages each HubSpot value maps to (in listed order) depends only on the lifecycle and the
+// pipeline: listed once per pipeline mapping of a definitions version, not searched per record.
+const stagesByValue = perPipeline((lifecycle, mapping): ReadonlyMap<string, readonly Stage[]> => {
+  const stages = new Map<string, Stage[]>();
+  for (const stage of lifecycle.stages)
+    for (const value of valuesOfStage(mapping, stage.id)) {
+      const list = stages.get(value) ?? [];
+      // A value listed twice for one stage (which validation refuses) still names the stage once.
+      if (!list.includes(stage)) list.push(stage);
+      stages.set(value, list);
+    }
+  return stages;
+});
 
 // A stage value shared by several stages (`mql` and `sal`) needs the order on every such record: build
 // it once per lifecycle of a definitions version.

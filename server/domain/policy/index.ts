@@ -13,6 +13,7 @@ export * from './diff.ts';
 export * from './duplicates.ts';
 export * from './findings.ts';
 export * from './join-keys.ts';
+export * from './per-pipeline.ts';
 export * from './picklists.ts';
 export * from './primitives.ts';
 export * from './properties.ts';

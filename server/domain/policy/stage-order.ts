@@ -23,9 +23,9 @@ export type StageOrder = {
   /** Neither is earlier than the other and they differ (e.g. `closed_won` and `closed_lost`). */
   areUnordered(a: string, b: string): boolean;
   /** Every stage strictly before `id`, in listed order. */
-  earlier(id: string): string[];
+  earlier(id: string): readonly string[];
   /** Every stage strictly after `id`, in listed order. */
-  later(id: string): string[];
+  later(id: string): readonly string[];
   /** The stages directly before `id` in some chain (its nearest predecessors). */
   directlyEarlier(id: string): string[];
   /** Stages that come before themselves: non-empty only for an invalid order. */
@@ -60,13 +60,17 @@ export function stageOrder(lifecycle: OrderedStages): StageOrder {
   for (const id of allIds) before.set(id, closureOf(id));
 
   const isEarlier = (a: string, b: string) => before.get(b)?.has(a) ?? false;
+  // The stages before and after each listed stage, listed once here: the engine asks for them on
+  // every record. Frozen, since every caller shares them.
+  const earlierOf = new Map(ids.map((id) => [id, Object.freeze(ids.filter((other) => isEarlier(other, id)))]));
+  const laterOf = new Map(ids.map((id) => [id, Object.freeze(ids.filter((other) => isEarlier(id, other)))]));
   return {
     ids,
     isEarlier,
     isAtOrLater: (stage, from) => stage === from || isEarlier(from, stage),
     areUnordered: (a, b) => a !== b && !isEarlier(a, b) && !isEarlier(b, a),
-    earlier: (id) => ids.filter((other) => isEarlier(other, id)),
-    later: (id) => ids.filter((other) => isEarlier(id, other)),
+    earlier: (id) => earlierOf.get(id) ?? ids.filter((other) => isEarlier(other, id)),
+    later: (id) => laterOf.get(id) ?? ids.filter((other) => isEarlier(id, other)),
     directlyEarlier: (id) => ids.filter((other) => direct.get(id)?.has(other) ?? false),
     cyclic: [...allIds].filter((id) => isEarlier(id, id)),
   };

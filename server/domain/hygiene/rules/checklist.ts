@@ -1,6 +1,7 @@
 import type { Checklist, ChecklistRequirement } from '../../policy/index.ts';
 import type { Finding } from '../finding.ts';
 import type { ChecklistItemDone } from '../input.ts';
+import { perStage } from '../per-definitions.ts';
 import { makeFinding, type RuleResult } from '../rule-result.ts';
 import { appliesAt, recordName, type StagedRecord } from '../staged-record.ts';
 import { requiredBecause } from './field-rows.ts';
@@ -11,18 +12,32 @@ import { requiredBecause } from './field-rows.ts';
  * code names no checklist, so should several rows fail, one finding lists them all.
  */
 export function checklistResult(view: StagedRecord): RuleResult {
-  const rows = view.definitions.requiredFields.filter(
-    (row): row is ChecklistRequirement => 'checklist' in row && row.object === view.object && appliesAt(view, row),
-  );
-  const failing = rows.flatMap((row) => {
-    const checklist = view.definitions.checklists.find((candidate) => candidate.id === row.checklist);
-    if (checklist === undefined) return [];
+  const rows = checklistRowsAt(view);
+  if (rows.length === 0) return { findings: [], applicable: 0, passed: 0 };
+  const failing: Failing[] = [];
+  for (const { row, checklist } of rows) {
+    if (checklist === undefined) continue;
     const progress = checklistProgress(checklist, view.record.checklistItems);
-    return progress.missing.length === 0 ? [] : [{ row, checklist, progress }];
-  });
+    if (progress.missing.length > 0) failing.push({ row, checklist, progress });
+  }
   const findings: Finding[] = failing.length === 0 ? [] : [incompleteFinding(view, failing)];
   return { findings, applicable: rows.length, passed: rows.length - failing.length };
 }
+
+/**
+ * The checklist rows of the record's object that apply at its stage, in definitions order, each with
+ * its checklist (if it exists).
+ */
+const checklistRowsAt = perStage((view) =>
+  view.definitions.requiredFields
+    .filter(
+      (row): row is ChecklistRequirement => 'checklist' in row && row.object === view.object && appliesAt(view, row),
+    )
+    .map((row) => ({
+      row,
+      checklist: view.definitions.checklists.find((candidate) => candidate.id === row.checklist),
+    })),
+);
 
 export type ChecklistProgress = { done: string[]; missing: string[] };
 

@@ -1,5 +1,6 @@
 import { parseFieldRule, type FieldRequirement, type ParsedFieldRule } from '../../policy/index.ts';
 import type { Finding } from '../finding.ts';
+import { perStage } from '../per-definitions.ts';
 import { makeFinding } from '../rule-result.ts';
 import { appliesAt, recordName, stageLabel, type StagedRecord } from '../staged-record.ts';
 import { formatDay, isSet } from '../values.ts';
@@ -25,14 +26,20 @@ let last: { view: StagedRecord; rows: readonly FieldRow[] } | undefined;
 
 function fieldRowsOf(view: StagedRecord): FieldRow[] {
   const rows: FieldRow[] = [];
-  for (const row of view.definitions.requiredFields) {
-    if (!('field' in row) || row.object !== view.object || !appliesAt(view, row)) continue;
+  for (const row of fieldRowsAt(view)) {
     const value = view.record.properties[row.field];
     if (row.onlyWhenSet === true && !isSet(value)) continue;
     rows.push({ row, rule: ruleOf(row), value });
   }
   return rows;
 }
+
+/** The field rows (not the checklist rows) of the record's object that apply at its stage, in definitions order. */
+const fieldRowsAt = perStage((view) =>
+  view.definitions.requiredFields.filter(
+    (row): row is FieldRequirement => 'field' in row && row.object === view.object && appliesAt(view, row),
+  ),
+);
 
 // A row's rule read once, not once per record; the text it was read from is kept so a row edited in
 // place (tests do) is read again.

@@ -1,7 +1,8 @@
 import { joinKeyFindingCode, joinKeyOf, type JoinKeyCheck } from '../../policy/index.ts';
 import type { Finding } from '../finding.ts';
 import type { AssociatedRecord } from '../input.ts';
-import { combine, makeFinding, scored, type RuleResult } from '../rule-result.ts';
+import { perStage } from '../per-definitions.ts';
+import { makeFinding, type RuleResult } from '../rule-result.ts';
 import { appliesAt, recordName, type StagedRecord } from '../staged-record.ts';
 import { compareIds, isSet } from '../values.ts';
 import { requiredBecause } from './field-rows.ts';
@@ -17,17 +18,27 @@ import { requiredBecause } from './field-rows.ts';
  *   `join_key_mismatch:<property>`.
  */
 export function joinKeyResult(view: StagedRecord): RuleResult {
-  return combine(
-    view.definitions.joinKeys
-      .filter(
-        (check) => check.object === view.object && (check.atStage === undefined || appliesAt(view, check.atStage)),
-      )
-      .flatMap((check) => {
-        const findings = evaluate(view, check);
-        return findings === undefined ? [] : [scored(findings)];
-      }),
-  );
+  // Each check that applies is one scored check: counted here rather than combined from a result per
+  // check (this runs on every record).
+  const findings: Finding[] = [];
+  let applicable = 0;
+  let passed = 0;
+  for (const check of joinKeysAt(view)) {
+    const found = evaluate(view, check);
+    if (found === undefined) continue;
+    applicable++;
+    if (found.length === 0) passed++;
+    for (const finding of found) findings.push(finding);
+  }
+  return { findings, applicable, passed };
 }
+
+/** The join key checks of the record's object that apply at its stage, in definitions order. */
+const joinKeysAt = perStage((view) =>
+  view.definitions.joinKeys.filter(
+    (check) => check.object === view.object && (check.atStage === undefined || appliesAt(view, check.atStage)),
+  ),
+);
 
 /** The check's findings, or undefined when it does not apply to this record. */
 function evaluate(view: StagedRecord, check: JoinKeyCheck): Finding[] | undefined {

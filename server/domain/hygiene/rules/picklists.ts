@@ -1,5 +1,7 @@
 import type { Definitions, Picklist } from '../../policy/index.ts';
-import { makeFinding, combine, scored, type RuleResult } from '../rule-result.ts';
+import type { Finding } from '../finding.ts';
+import { perDefinitions } from '../per-definitions.ts';
+import { makeFinding, type RuleResult } from '../rule-result.ts';
 import { recordName, type StagedRecord } from '../staged-record.ts';
 import { isSet } from '../values.ts';
 import { applicableFieldRows, missingFieldFinding, type FieldRow } from './field-rows.ts';
@@ -11,11 +13,16 @@ import { applicableFieldRows, missingFieldFinding, type FieldRow } from './field
  * "Email" are invalid while "email" is not. A legacy value is read as the option it maps to.
  */
 export function picklistResult(view: StagedRecord): RuleResult {
-  return combine(
-    applicableFieldRows(view)
-      .filter((field) => field.rule.kind === 'picklist')
-      .map((field) => scored(picklistFindings(view, field))),
-  );
+  // Each row is one scored check, failing with one finding (see requiredFieldResult).
+  const findings: Finding[] = [];
+  let applicable = 0;
+  for (const field of applicableFieldRows(view)) {
+    if (field.rule.kind !== 'picklist') continue;
+    applicable++;
+    const finding = picklistFinding(view, field, field.rule.picklist);
+    if (finding !== undefined) findings.push(finding);
+  }
+  return { findings, applicable, passed: applicable - findings.length };
 }
 
 export type PicklistVerdict = 'ok' | 'missing' | 'invalid';
@@ -29,24 +36,28 @@ export function picklistVerdict(picklist: Picklist | undefined, value: string | 
   return known ? 'ok' : 'invalid';
 }
 
-function picklistFindings(view: StagedRecord, field: FieldRow) {
-  if (field.rule.kind !== 'picklist') return [];
-  const picklist = picklistNamed(view.definitions, field.rule.picklist);
-  const options = picklist?.options.map((option) => option.value) ?? [];
+function picklistFinding(view: StagedRecord, field: FieldRow, name: string): Finding | undefined {
+  const picklist = picklistNamed(view.definitions, name);
   const verdict = picklistVerdict(picklist, field.value);
-  if (verdict === 'ok') return [];
-  if (verdict === 'missing') return [missingFieldFinding(view, field, ` to one of: ${options.join(', ')}`)];
+  if (verdict === 'ok') return undefined;
+  const options = picklist?.options.map((option) => option.value) ?? [];
+  if (verdict === 'missing') return missingFieldFinding(view, field, ` to one of: ${options.join(', ')}`);
   const { row } = field;
-  return [
-    makeFinding(view.record, view.definitions, 'invalid_value', {
-      code: `invalid_value:${row.field}`,
-      field: row.field,
-      proposedFix: `Replace "${field.value}" in \`${row.field}\` on ${recordName(view.record)} with one of: ${options.join(', ')} (picklist ${field.rule.picklist}; values match exactly, case and spaces included).`,
-      facts: { picklist: field.rule.picklist, value: field.value ?? null, options, stage: view.stage },
-    }),
-  ];
+  return makeFinding(view.record, view.definitions, 'invalid_value', {
+    code: `invalid_value:${row.field}`,
+    field: row.field,
+    proposedFix: `Replace "${field.value}" in \`${row.field}\` on ${recordName(view.record)} with one of: ${options.join(', ')} (picklist ${name}; values match exactly, case and spaces included).`,
+    facts: { picklist: name, value: field.value ?? null, options, stage: view.stage },
+  });
 }
 
+/** The picklists by name (the first of a name, as a search in definitions order finds). */
+const picklistsOf = perDefinitions((definitions) => {
+  const byName = new Map<string, Picklist>();
+  for (const picklist of definitions.picklists) if (!byName.has(picklist.name)) byName.set(picklist.name, picklist);
+  return byName;
+});
+
 function picklistNamed(definitions: Definitions, name: string): Picklist | undefined {
-  return definitions.picklists.find((picklist) => picklist.name === name);
+  return picklistsOf(definitions).get(name);
 }

@@ -1,5 +1,6 @@
 import type { ParsedFieldRule } from '../../policy/index.ts';
-import { combine, scored, type RuleResult } from '../rule-result.ts';
+import type { Finding } from '../finding.ts';
+import type { RuleResult } from '../rule-result.ts';
 import type { StagedRecord } from '../staged-record.ts';
 import { isSet, parseInstant, parseNumber } from '../values.ts';
 import { applicableFieldRows, missingFieldFinding } from './field-rows.ts';
@@ -10,14 +11,16 @@ import { applicableFieldRows, missingFieldFinding } from './field-rows.ts';
  * date, is `missing_field:<property>`. Each applicable row is one scored check.
  */
 export function requiredFieldResult(view: StagedRecord): RuleResult {
-  return combine(
-    applicableFieldRows(view)
-      .filter((field) => field.rule.kind !== 'picklist')
-      .map((field) => {
-        const wanted = WANTED[field.rule.kind];
-        return scored(passes(field.rule, field.value) ? [] : [missingFieldFinding(view, field, wanted)]);
-      }),
-  );
+  // Each row is one scored check, failing with one finding: counted here rather than combined from a
+  // result per row (this runs on every record).
+  const findings: Finding[] = [];
+  let applicable = 0;
+  for (const field of applicableFieldRows(view)) {
+    if (field.rule.kind === 'picklist') continue;
+    applicable++;
+    if (!passes(field.rule, field.value)) findings.push(missingFieldFinding(view, field, WANTED[field.rule.kind]));
+  }
+  return { findings, applicable, passed: applicable - findings.length };
 }
 
 const WANTED: Record<ParsedFieldRule['kind'], string> = {

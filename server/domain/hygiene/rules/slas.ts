@@ -1,5 +1,6 @@
 import { thresholdMs, type Sla, type SlaMoment } from '../../policy/index.ts';
 import type { Finding } from '../finding.ts';
+import { perDefinitionsAndObject } from '../per-definitions.ts';
 import { makeFinding, type RuleResult } from '../rule-result.ts';
 import { recordName, stageLabel, type StagedRecord } from '../staged-record.ts';
 import { DAY_MS, formatDay, formatInstant, HOUR_MS, parseInstant } from '../values.ts';
@@ -13,7 +14,8 @@ import { DAY_MS, formatDay, formatInstant, HOUR_MS, parseInstant } from '../valu
  * SLAs are not part of the compliance score.
  */
 export function slaResult(view: StagedRecord): RuleResult {
-  const findings = applicableSlas(view).flatMap((sla) => breach(view, sla));
+  const findings: Finding[] = [];
+  for (const clock of startedSlaClocks(view)) if (clock.elapsed > clock.limitMs) findings.push(breach(view, clock));
   return { findings, applicable: 0, passed: 0 };
 }
 
@@ -30,12 +32,28 @@ export function slaOutcomes(view: StagedRecord): SlaOutcome[] {
  * to now), and the limit. The one reading of "which SLAs apply and where their clocks stand" that the
  * findings, SLA compliance and the reporting model's clocks share.
  */
-export type SlaTiming = { sla: Sla; start: number; end: number | undefined; elapsed: number; limitMs: number };
+export type SlaTiming = {
+  readonly sla: Sla;
+  readonly start: number;
+  readonly end: number | undefined;
+  readonly elapsed: number;
+  readonly limitMs: number;
+};
 
 /** The clocks of every SLA that applies to the record and has started, in definitions order. */
-export function startedSlaClocks(view: StagedRecord): SlaTiming[] {
+export function startedSlaClocks(view: StagedRecord): readonly SlaTiming[] {
+  // The findings and the outcomes of one record read the same clocks, one after the other: work them
+  // out once per record. One remembered record is enough for that (as for the field rows).
+  if (last?.view !== view) last = { view, clocks: clocksOf(view) };
+  return last.clocks;
+}
+
+let last: { view: StagedRecord; clocks: readonly SlaTiming[] } | undefined;
+
+function clocksOf(view: StagedRecord): SlaTiming[] {
   const clocks: SlaTiming[] = [];
-  for (const sla of applicableSlas(view)) {
+  for (const sla of slasOf(view.definitions, view.object)) {
+    if (sla.atStages !== undefined && !sla.atStages.includes(view.stage)) continue;
     const clock = clockOf(view, sla);
     if (clock !== undefined) clocks.push(clock);
   }
@@ -49,11 +67,10 @@ function clockOf(view: StagedRecord, sla: Sla): SlaTiming | undefined {
   return { sla, start, end, elapsed: (end ?? view.now) - start, limitMs: thresholdMs(sla.threshold) };
 }
 
-function applicableSlas(view: StagedRecord): Sla[] {
-  return view.definitions.slas.filter(
-    (sla) => sla.object === view.object && (sla.atStages === undefined || sla.atStages.includes(view.stage)),
-  );
-}
+/** The SLAs of an object, in definitions order. */
+const slasOf = perDefinitionsAndObject((definitions, object) =>
+  definitions.slas.filter((sla) => sla.object === object),
+);
 
 export function momentOf(view: StagedRecord, moment: SlaMoment): number | undefined {
   switch (moment.kind) {
@@ -62,39 +79,39 @@ export function momentOf(view: StagedRecord, moment: SlaMoment): number | undefi
     case 'current_stage_entered':
       return view.entered.get(view.stage);
     case 'next_stage_entered': {
-      const later = view.order.later(moment.after).flatMap((stage) => view.entered.get(stage) ?? []);
-      return later.length === 0 ? undefined : Math.min(...later);
+      let earliest: number | undefined;
+      for (const stage of view.order.later(moment.after)) {
+        const at = view.entered.get(stage);
+        if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+      }
+      return earliest;
     }
     case 'property':
       return parseInstant(view.record.properties[moment.property]);
   }
 }
 
-function breach(view: StagedRecord, sla: Sla): Finding[] {
-  const clock = clockOf(view, sla);
-  if (clock === undefined || clock.elapsed <= clock.limitMs) return [];
-  const { start, end, elapsed } = clock;
+function breach(view: StagedRecord, clock: SlaTiming): Finding {
+  const { sla, start, end, elapsed } = clock;
   const limitText = `${sla.threshold.value} ${sla.threshold.unit}`;
   const started = `${describe(view, sla.start)} (${formatDay(start)})`;
   const what =
     end !== undefined && sla.end !== null
       ? `${describe(view, sla.end)} (${formatDay(end)}) came ${duration(elapsed)} after ${started}; the limit is ${limitText}.`
       : `${duration(elapsed)} since ${started}${sla.end === null ? '' : ` and ${pending(view, sla.end)}`}; the limit is ${limitText}. Act on it now.`;
-  return [
-    makeFinding(view.record, view.definitions, 'sla_breached', {
-      code: `sla_breached:${sla.id}`,
-      proposedFix: `${sla.label} SLA breached on ${recordName(view.record)}: ${what}`,
-      facts: {
-        sla: sla.id,
-        start: formatInstant(start),
-        end: end === undefined ? null : formatInstant(end),
-        now: formatInstant(view.now),
-        elapsedHours: Math.floor(elapsed / HOUR_MS),
-        threshold: limitText,
-        stage: view.stage,
-      },
-    }),
-  ];
+  return makeFinding(view.record, view.definitions, 'sla_breached', {
+    code: `sla_breached:${sla.id}`,
+    proposedFix: `${sla.label} SLA breached on ${recordName(view.record)}: ${what}`,
+    facts: {
+      sla: sla.id,
+      start: formatInstant(start),
+      end: end === undefined ? null : formatInstant(end),
+      now: formatInstant(view.now),
+      elapsedHours: Math.floor(elapsed / HOUR_MS),
+      threshold: limitText,
+      stage: view.stage,
+    },
+  });
 }
 
 function describe(view: StagedRecord, moment: SlaMoment): string {

@@ -19,7 +19,8 @@ import { formatDay, formatInstant } from '../values.ts';
 export function stageIntegrityResult(view: StagedRecord): RuleResult {
   const checks = view.definitions.stageIntegrity.checks;
   if (checks.length === 0) return { findings: [], applicable: 0, passed: 0 };
-  const findings = checks.flatMap((check) => CHECKS[check](view));
+  const findings: Finding[] = [];
+  for (const check of checks) for (const finding of CHECKS[check](view)) findings.push(finding);
   return { findings, applicable: 1, passed: findings.length === 0 ? 1 : 0 };
 }
 
@@ -30,21 +31,23 @@ const CHECKS: Record<StageIntegrityCheck, (view: StagedRecord) => Finding[]> = {
 };
 
 export function skippedStages(view: StagedRecord): Finding[] {
-  return view.order
-    .earlier(view.stage)
-    .filter((stage) => !view.entered.has(stage))
-    .map((stage) => {
-      const own = view.lifecycle.stages.find((s) => s.id === stage)?.enteredAtProperty;
-      const how =
-        own === undefined
-          ? `correct its stage, or its history if it did pass ${stageLabel(view, stage)}`
-          : `set \`${own}\` to when it did, or correct its stage`;
-      return makeFinding(view.record, view.definitions, 'stage_gap', {
-        code: `stage_gap:skipped:${stage}`,
-        proposedFix: `${capitalise(recordName(view.record))} is at ${stageLabel(view, view.stage)} but never entered ${stageLabel(view, stage)}: ${how}.`,
-        facts: { check: 'skipped', stage, currentStage: view.stage },
-      });
-    });
+  const findings: Finding[] = [];
+  for (const stage of view.order.earlier(view.stage))
+    if (!view.entered.has(stage)) findings.push(skippedFinding(view, stage));
+  return findings;
+}
+
+function skippedFinding(view: StagedRecord, stage: string): Finding {
+  const own = view.lifecycle.stages.find((s) => s.id === stage)?.enteredAtProperty;
+  const how =
+    own === undefined
+      ? `correct its stage, or its history if it did pass ${stageLabel(view, stage)}`
+      : `set \`${own}\` to when it did, or correct its stage`;
+  return makeFinding(view.record, view.definitions, 'stage_gap', {
+    code: `stage_gap:skipped:${stage}`,
+    proposedFix: `${capitalise(recordName(view.record))} is at ${stageLabel(view, view.stage)} but never entered ${stageLabel(view, stage)}: ${how}.`,
+    facts: { check: 'skipped', stage, currentStage: view.stage },
+  });
 }
 
 export function backwardMoves(view: StagedRecord): Finding[] {
@@ -58,6 +61,7 @@ export function backwardMoves(view: StagedRecord): Finding[] {
     }
     previous = step.stage;
   }
+  if (moves.size === 0) return [];
   return [...moves].map(([code, { from, to, at }]) =>
     makeFinding(view.record, view.definitions, 'stage_gap', {
       code,
@@ -69,28 +73,43 @@ export function backwardMoves(view: StagedRecord): Finding[] {
 
 export function outOfOrder(view: StagedRecord): Finding[] {
   const { order, entered } = view;
-  const enteredIds = view.lifecycle.stages.map((stage) => stage.id).filter((id) => entered.has(id));
-  return enteredIds.flatMap((stage) => {
-    const at = entered.get(stage)!;
-    const earlier = enteredIds.filter((other) => order.isEarlier(other, stage));
+  const findings: Finding[] = [];
+  // The stages in listed order (order.ids is the lifecycle's list), each against those before it.
+  for (const stage of order.ids) {
+    const at = entered.get(stage);
+    // Most records entered their stages in order: only a stage entered before one of its earlier
+    // stages is worth finding the nearest earlier ones for.
+    if (at === undefined || !enteredAfter(view, order.earlier(stage), at)) continue;
+    const earlier = order.earlier(stage).filter((other) => entered.has(other));
     // The nearest: earlier entered stages with no other earlier entered stage between them and this one.
     const nearest = earlier.filter((p) => !earlier.some((q) => order.isEarlier(p, q)));
     const before = nearest.find((p) => at < entered.get(p)!);
-    if (before === undefined) return [];
-    const beforeAt = entered.get(before)!;
-    return [
-      makeFinding(view.record, view.definitions, 'stage_gap', {
-        code: `stage_gap:out_of_order:${stage}`,
-        proposedFix: `${capitalise(recordName(view.record))} entered ${stageLabel(view, stage)} on ${formatDay(at)}, before ${stageLabel(view, before)} on ${formatDay(beforeAt)}: correct the stage dates.`,
-        facts: {
-          check: 'out_of_order',
-          stage,
-          enteredAt: formatInstant(at),
-          earlierStage: before,
-          earlierEnteredAt: formatInstant(beforeAt),
-        },
-      }),
-    ];
+    if (before !== undefined) findings.push(outOfOrderFinding(view, stage, at, before));
+  }
+  return findings;
+}
+
+/** Whether one of `stages` was entered after `at`. */
+function enteredAfter(view: StagedRecord, stages: readonly string[], at: number): boolean {
+  for (const stage of stages) {
+    const stageAt = view.entered.get(stage);
+    if (stageAt !== undefined && at < stageAt) return true;
+  }
+  return false;
+}
+
+function outOfOrderFinding(view: StagedRecord, stage: string, at: number, before: string): Finding {
+  const beforeAt = view.entered.get(before)!;
+  return makeFinding(view.record, view.definitions, 'stage_gap', {
+    code: `stage_gap:out_of_order:${stage}`,
+    proposedFix: `${capitalise(recordName(view.record))} entered ${stageLabel(view, stage)} on ${formatDay(at)}, before ${stageLabel(view, before)} on ${formatDay(beforeAt)}: correct the stage dates.`,
+    facts: {
+      check: 'out_of_order',
+      stage,
+      enteredAt: formatInstant(at),
+      earlierStage: before,
+      earlierEnteredAt: formatInstant(beforeAt),
+    },
   });
 }
 
