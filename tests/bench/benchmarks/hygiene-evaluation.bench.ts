@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchResult } from '../benchmark.ts';
-import { freshBenchDatabase } from '../bench-database.ts';
+import { freshBenchDatabase, type BenchDatabase } from '../bench-database.ts';
 import { DEFAULT_NOW, DEFAULT_PORTAL_ID } from '../fixture-generator.ts';
 import { HygienePassSchema, type HygienePass } from '../hygiene-pass.ts';
 import { runMeasured, type Measured } from '../measured-child.ts';
@@ -14,7 +14,8 @@ import { seedGeneratedMirror } from '../seed-generated-mirror.ts';
  * stage histories, associations, owners and every rule's anomalies), seeded straight into a fresh
  * database as a full sync leaves it. Each pass runs in a process of its own (hygiene-pass.ts): the
  * stream twice (the faster counts: the first may still warm caches), then the first evaluation of the
- * portal (an empty issue log: every finding inserted), then a second one a day later (the daily run:
+ * portal (an empty issue log: every finding inserted) twice, the log emptied in between (the faster
+ * counts, as for the stream; peak memory is the larger of the two), then one a day later (the daily run:
  * findings kept open or resolved as the clock moved, computed values rewritten where they changed, as
  * `clr_days_in_stage` does for most records), then the day after's with V8's heap capped.
  */
@@ -74,9 +75,16 @@ async function runCase(c: (typeof CASES)[number], log: (message: string) => void
       log(`${c.label}: ${mode} ${nodeFlags.join(' ')} ${seconds(run.elapsedMs)} s, peak RSS ${mb(run.maxRssBytes)} MB`);
       return run;
     };
+    const faster = <T>(runs: Measured<T>[]) => runs.reduce((a, b) => (b.elapsedMs < a.elapsedMs ? b : a));
     const streams = [await pass('stream'), await pass('stream')];
-    const stream = streams.reduce((a, b) => (b.elapsedMs < a.elapsedMs ? b : a));
-    const first = await pass('evaluate');
+    const stream = faster(streams);
+    // The first evaluation twice too, each on an empty issue log (the first one's emptied, its writes
+    // checkpointed, as after seeding), and the faster counts, as for the stream: on a shared machine one
+    // run of either can lose a second or two to other work.
+    const firsts = [await pass('evaluate')];
+    await emptyIssueLog(database);
+    firsts.push(await pass('evaluate'));
+    const first = faster(firsts);
     // The next day's run (as hygiene.daily does it), then the day after's: every record evaluated, what
     // changed rewritten.
     const day = (n: number) => new Date(Date.parse(DEFAULT_NOW) + n * DAY_MS).toISOString();
@@ -92,12 +100,13 @@ async function runCase(c: (typeof CASES)[number], log: (message: string) => void
         evaluate: { value: seconds(first.elapsedMs), unit: 's', better: 'lower' },
         stream: { value: seconds(stream.elapsedMs), unit: 's', better: 'lower' },
         'node CPU': { value: seconds(first.cpuMs), unit: 's', better: 'lower' },
-        'peak RSS': { value: mb(first.maxRssBytes), unit: 'MB', better: 'lower' },
+        // The memory target holds for every run, not only the faster.
+        'peak RSS': { value: mb(Math.max(...firsts.map((f) => f.maxRssBytes))), unit: 'MB', better: 'lower' },
         'stream RSS': { value: mb(stream.maxRssBytes), unit: 'MB', better: 'lower' },
         're-evaluate': { value: seconds(again.elapsedMs), unit: 's', better: 'lower' },
         're-eval vs stream': { value: round(again.elapsedMs / stream.elapsedMs, 2), unit: '×', better: 'lower' },
         're-eval RSS': { value: mb(again.maxRssBytes), unit: 'MB', better: 'lower' },
-        'peak heap': { value: mb(first.peakHeapUsedBytes), unit: 'MB', better: 'lower' },
+        'peak heap': { value: mb(Math.max(...firsts.map((f) => f.peakHeapUsedBytes))), unit: 'MB', better: 'lower' },
         'capped re-eval': { value: seconds(capped.elapsedMs), unit: 's', better: 'lower' },
         'capped RSS': { value: mb(capped.maxRssBytes), unit: 'MB', better: 'lower' },
       },
@@ -105,11 +114,19 @@ async function runCase(c: (typeof CASES)[number], log: (message: string) => void
         `${records} records (contacts ${counts.contacts}, companies ${counts.companies}, deals ${counts.deals}, ` +
         `tickets ${counts.tickets}), ${counts.stageEvents} stage events, ${counts.associations} associations; ` +
         `${first.result.open} findings opened; next day ${again.result.open} kept or opened, ` +
-        `${again.result.resolved} resolved; streams ${streams.map((s) => seconds(s.elapsedMs)).join(' / ')} s`,
+        `${again.result.resolved} resolved; streams ${streams.map((s) => seconds(s.elapsedMs)).join(' / ')} s, ` +
+        `first evaluations ${firsts.map((f) => `${seconds(f.elapsedMs)} s (${mb(f.maxRssBytes)} MB)`).join(' / ')}`,
     };
   } finally {
     await database.drop();
   }
+}
+
+/** The bench database holds one portal: its issue log, computed values and hygiene cursor, as before any pass. */
+async function emptyIssueLog(database: BenchDatabase) {
+  await database.pool.query('TRUNCATE findings, computed_properties');
+  await database.pool.query(`DELETE FROM change_cursors WHERE consumer = 'hygiene'`);
+  await database.pool.query('CHECKPOINT');
 }
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
