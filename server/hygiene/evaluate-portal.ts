@@ -20,7 +20,7 @@ export type EvaluationSummary = {
  * The types in the order the pass reads them: those no duplicate rule of the default definitions
  * compares first, so their batches are evaluated while the duplicates are still being found.
  */
-const ORDER: CrmObject[] = ['deal', 'ticket', 'contact', 'company'];
+export const PASS_ORDER: readonly CrmObject[] = ['deal', 'ticket', 'contact', 'company'];
 
 const NO_DUPLICATES: ReadonlyMap<string, DuplicateMatch[]> = new Map();
 
@@ -131,7 +131,7 @@ export async function evaluatePortalHygiene(
     db,
     portalId,
     options.now,
-    ORDER.map((objectType) => ({
+    PASS_ORDER.map((objectType) => ({
       objectType,
       table: HUBSPOT_OBJECT_TYPE[objectType],
       afterId: lastRead.get(objectType) ?? 0,
@@ -154,7 +154,7 @@ async function* readBatches(
   batchSize: number,
   lastRead: Map<CrmObject, number>,
 ): AsyncGenerator<Batch> {
-  for (const objectType of ORDER) {
+  for (const objectType of PASS_ORDER) {
     let afterId = 0;
     for (;;) {
       const ids = await nextRecordIds(db, portalId, objectType, afterId, batchSize);

@@ -14,8 +14,7 @@ import { z } from 'zod';
 import { createPool } from '../../server/db/pool.ts';
 import type { Queryable } from '../../server/db/pool.ts';
 import { currentDefinitions } from '../../server/definitions/current-definitions.ts';
-import type { CrmObject } from '../../server/domain/policy/index.ts';
-import { DEFAULT_BATCH_SIZE, evaluatePortalHygiene } from '../../server/hygiene/evaluate-portal.ts';
+import { DEFAULT_BATCH_SIZE, evaluatePortalHygiene, PASS_ORDER } from '../../server/hygiene/evaluate-portal.ts';
 import { duplicateCandidatePages, loadRecords, nextRecordIds } from '../../server/hygiene/load-records.ts';
 import { reportMeasured } from './measured-child.ts';
 
@@ -37,7 +36,7 @@ export type HygienePass = z.infer<typeof HygienePassSchema>;
 
 // evaluate-portal.ts's order and default batch. Its reader reads one batch after another, like this
 // stream; it only does so while the engine and the writer work on the batches before.
-const ORDER: CrmObject[] = ['deal', 'ticket', 'contact', 'company'];
+const ORDER = PASS_ORDER;
 const BATCH = DEFAULT_BATCH_SIZE;
 
 async function stream(db: Queryable, portalId: number): Promise<HygienePass> {
